@@ -1,0 +1,26 @@
+package dev.bulwark.core.pipeline;
+
+/**
+ * One completion's state inside a {@link StreamingStage}.
+ *
+ * <p>Concurrency: thread-confined. The gateway calls a session from one thread at a time, in stream
+ * order, and never after {@link #finish()}. Each call should cost time proportional to the chunk, not
+ * to the text so far.
+ */
+public interface StreamSession {
+  /**
+   * Reads the next chunk of a channel.
+   *
+   * @throws RuntimeException on failure; the pipeline applies the tier's failure mode
+   */
+  StreamAssessment append(Channel channel, CharSequence delta);
+
+  /**
+   * Says that a channel is complete. The returned assessment's holdback must be 0: no more text can
+   * follow, so everything read must now be judged.
+   */
+  StreamAssessment endChannel(Channel channel);
+
+  /** Says the completion is complete, and returns the stage's view of the whole of it. */
+  Assessment finish();
+}
