@@ -1,0 +1,240 @@
+package dev.bulwark.app;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.bulwark.access.KeyDirectory;
+import dev.bulwark.app.config.BulwarkConfig;
+import dev.bulwark.classify.phrase.PhraseStage;
+import dev.bulwark.core.Ticker;
+import dev.bulwark.core.policy.Policy;
+import dev.bulwark.gateway.Gateway;
+import dev.bulwark.gateway.GatewaySettings;
+import dev.bulwark.gateway.Route;
+import dev.bulwark.gateway.SafeguardPipeline;
+import dev.bulwark.gateway.UpstreamSpec;
+import dev.bulwark.protocol.model.Protocol;
+import dev.bulwark.simulator.Script;
+import dev.bulwark.simulator.SimulatedUpstream;
+import dev.bulwark.simulator.SimulatorConfig;
+import dev.bulwark.store.EventRecord;
+import dev.bulwark.store.Store;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code bulwark serve}: everything wired from one configuration, started in order, stopped in reverse.
+ */
+public final class BulwarkServer implements AutoCloseable {
+  /** The event types that end a request's record; a received request with none of them was interrupted. */
+  static final Set<String> REQUEST_END_TYPES =
+      Set.of("request.completed", "request.rejected", "request.abandoned");
+
+  private static final Logger log = LoggerFactory.getLogger(BulwarkServer.class);
+
+  private final BulwarkConfig config;
+  private final Store store;
+  private final Vertx vertx;
+  private final ExecutorService stageThreads;
+  private final ScheduledExecutorService keyPoller;
+  private final KeyDirectory keys;
+  private final @Nullable SimulatedUpstream simulator;
+  private final Gateway gateway;
+  private final GatewaySettings settings;
+  private final SafeguardPipeline pipeline;
+  private final int recovered;
+
+  private BulwarkServer(BulwarkConfig config, Clock clock) throws Exception {
+    this.config = config;
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    this.store = Store.open(config.store());
+    try {
+      config.tiers().forEach((tier, policy) -> store.keys().upsertTier(tier, policy, "config"));
+      this.recovered = markAbandoned(store, clock);
+      this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.server().eventLoops()));
+      this.simulator = config.upstreams().isEmpty() ? startSimulator(vertx, config) : null;
+      this.settings = settings(config, simulator);
+      this.stageThreads = Executors.newFixedThreadPool(config.server().stageThreads(), daemon("bulwark-stage"));
+      this.pipeline = pipeline(config, stageThreads);
+      this.keyPoller = Executors.newSingleThreadScheduledExecutor(daemon("bulwark-keys"));
+      this.keys = new KeyDirectory(store.keys(), clock, keyPoller, config.server().keyPollInterval());
+      this.gateway = Gateway.builder()
+          .vertx(vertx)
+          .settings(settings)
+          .pipeline(pipeline)
+          .keys(keys)
+          .events(store.events())
+          .metrics(registry)
+          .clock(clock)
+          .ticker(Ticker.system())
+          .build();
+      gateway.start().await();
+    } catch (Exception | Error e) {
+      closeQuietly();
+      throw e;
+    }
+  }
+
+  /** Starts everything; fails if any part cannot start (nothing is left running then). */
+  public static BulwarkServer start(BulwarkConfig config, Clock clock) throws Exception {
+    return new BulwarkServer(requireNonNull(config, "config"), requireNonNull(clock, "clock"));
+  }
+
+  public int port() {
+    return gateway.port();
+  }
+
+  public GatewaySettings settings() {
+    return settings;
+  }
+
+  public SafeguardPipeline pipeline() {
+    return pipeline;
+  }
+
+  public BulwarkConfig config() {
+    return config;
+  }
+
+  public Store store() {
+    return store;
+  }
+
+  public @Nullable SimulatedUpstream simulator() {
+    return simulator;
+  }
+
+  /** Requests found received but never finished at start-up (a crash), now marked abandoned. */
+  public int recovered() {
+    return recovered;
+  }
+
+  @Override
+  public void close() {
+    gateway.stop().await();
+    closeQuietly();
+  }
+
+  private void closeQuietly() {
+    if (keys != null) {
+      keys.close();
+    }
+    if (keyPoller != null) {
+      keyPoller.shutdownNow();
+    }
+    if (simulator != null) {
+      simulator.close().await();
+    }
+    if (vertx != null) {
+      vertx.close().await();
+    }
+    if (stageThreads != null) {
+      stageThreads.shutdownNow();
+    }
+    // Last: the store drains every event queued by the steps above.
+    store.close();
+  }
+
+  /**
+   * Requests that reached the gateway's log but have no end: the process died while they ran. Each gets
+   * a {@code request.abandoned} event, so the record says what happened instead of staying open.
+   */
+  private static int markAbandoned(Store store, Clock clock) {
+    List<String> open = store.events().unfinishedRequests("request.received", REQUEST_END_TYPES);
+    if (open.isEmpty()) {
+      return 0;
+    }
+    List<EventRecord> records = new ArrayList<>();
+    for (String id : open) {
+      records.add(new EventRecord("request.abandoned", id, null, null, clock.instant(),
+          "{\"request_id\":\"" + id + "\",\"reason\":\"the gateway stopped before the request finished\"}", true));
+    }
+    store.events().appendAll(records).join();
+    log.warn("marked {} requests interrupted by the previous stop as abandoned", open.size());
+    return open.size();
+  }
+
+  private static SimulatedUpstream startSimulator(Vertx vertx, BulwarkConfig config) throws Exception {
+    BulwarkConfig.Simulator s = config.simulator();
+    SimulatorConfig.Builder b = SimulatorConfig.builder()
+        .host("127.0.0.1")
+        .port(0)
+        .ttft(s.ttft())
+        .tokensPerSecond(s.tokensPerSecond())
+        .chunkTokens(s.chunkTokens());
+    if (s.script() != null) {
+      b.script(Script.load(s.script()));
+    }
+    return SimulatedUpstream.start(vertx, b.build()).await();
+  }
+
+  private static GatewaySettings settings(BulwarkConfig c, @Nullable SimulatedUpstream simulator) {
+    BulwarkConfig.Server s = c.server();
+    GatewaySettings.Builder b = GatewaySettings.builder()
+        .host(s.host())
+        .port(s.port())
+        .eventLoops(s.eventLoops())
+        .maxBodyBytes(s.maxBodyBytes())
+        .maxResponseBytes(s.maxResponseBytes())
+        .defaultMaxTokens(s.defaultMaxTokens())
+        .maxHeldChars(s.maxHeldChars())
+        .refusalMessage(s.refusalMessage());
+    if (simulator != null) {
+      b.simulatedUpstream(true);
+      b.upstream(UpstreamSpec.builder(SIMULATED)
+          .protocol(Protocol.OPENAI)
+          .baseUrl(URI.create("http://127.0.0.1:" + simulator.port()))
+          .build());
+    } else {
+      c.upstreams().forEach(b::upstream);
+    }
+    for (Route r : c.routes()) {
+      b.route(r);
+    }
+    for (Policy p : c.policies().values()) {
+      b.policy(p);
+    }
+    return b.build();
+  }
+
+  /** The name of the built-in simulated upstream. */
+  public static final String SIMULATED = "simulated";
+
+  private static SafeguardPipeline pipeline(BulwarkConfig c, ExecutorService offload) {
+    SafeguardPipeline.Builder b = SafeguardPipeline.builder();
+    for (BulwarkConfig.StageSpec spec : c.stages()) {
+      if (spec instanceof BulwarkConfig.PhraseList p) {
+        PhraseStage stage = new PhraseStage(p.name(), p.rules());
+        b.prompt(stage).streaming(stage);
+      }
+    }
+    return b.build(offload, Ticker.system());
+  }
+
+  private static ThreadFactory daemon(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -1,0 +1,81 @@
+package dev.bulwark.app.config;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.bulwark.classify.phrase.PhraseRule;
+import dev.bulwark.core.policy.Policy;
+import dev.bulwark.gateway.Route;
+import dev.bulwark.gateway.UpstreamSpec;
+import dev.bulwark.store.StoreConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A loaded and validated configuration. Every part is already checked: building the gateway from it
+ * cannot fail on a bad value.
+ *
+ * @param source where it came from: the file's path, or "embedded defaults"
+ * @param server listen address and limits
+ * @param store the database
+ * @param upstreams the model servers; empty means "start the built-in simulated model"
+ * @param routes client-facing model names to upstreams
+ * @param stages the safeguard stages, in pipeline order
+ * @param policies policies by name
+ * @param tiers tier name to policy name; written to the store at start-up
+ * @param simulator the simulated model's settings, used when there are no upstreams
+ */
+public record BulwarkConfig(
+    String source,
+    Server server,
+    StoreConfig store,
+    List<UpstreamSpec> upstreams,
+    List<Route> routes,
+    List<StageSpec> stages,
+    Map<String, Policy> policies,
+    Map<String, String> tiers,
+    Simulator simulator) {
+
+  public BulwarkConfig {
+    requireNonNull(source, "source");
+    requireNonNull(server, "server");
+    requireNonNull(store, "store");
+    upstreams = List.copyOf(upstreams);
+    routes = List.copyOf(routes);
+    stages = List.copyOf(stages);
+    policies = Map.copyOf(policies);
+    tiers = Map.copyOf(tiers);
+    requireNonNull(simulator, "simulator");
+  }
+
+  /** The {@code server} section. */
+  public record Server(
+      String host,
+      int port,
+      int eventLoops,
+      int maxBodyBytes,
+      int maxResponseBytes,
+      int defaultMaxTokens,
+      int maxHeldChars,
+      String refusalMessage,
+      Duration keyPollInterval,
+      int stageThreads) {}
+
+  /** The {@code simulator} section: the built-in model used when no upstream is configured. */
+  public record Simulator(Duration ttft, double tokensPerSecond, int chunkTokens, @Nullable Path script) {}
+
+  /** A configured stage. */
+  public sealed interface StageSpec permits PhraseList {
+    String name();
+  }
+
+  /** A {@code phrase_list} stage. */
+  public record PhraseList(String name, List<PhraseRule> rules) implements StageSpec {
+    public PhraseList {
+      requireNonNull(name, "name");
+      rules = List.copyOf(rules);
+    }
+  }
+}
