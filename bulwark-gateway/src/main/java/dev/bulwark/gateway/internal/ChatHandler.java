@@ -32,6 +32,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -107,13 +108,13 @@ public final class ChatHandler implements Handler<HttpServerRequest> {
       Authentication auth = g.keys.authenticate(presentedKey());
       if (auth instanceof Authentication.Denied d) {
         x.keyIdPresented = d.keyId();
-        reject(d.reason().recognised() ? ErrorKind.PERMISSION : ErrorKind.AUTHENTICATION, d.reason().message(), null);
+        rejectAfterBody(d.reason().recognised() ? ErrorKind.PERMISSION : ErrorKind.AUTHENTICATION, d.reason().message());
         return;
       }
       x.principal = ((Authentication.Granted) auth).principal();
       Optional<Policy> resolved = g.policies.resolve(x.principal);
       if (resolved.isEmpty()) {
-        reject(ErrorKind.PERMISSION, "this key's tier has no policy configured; ask the operator", null);
+        rejectAfterBody(ErrorKind.PERMISSION, "this key's tier has no policy configured; ask the operator");
         return;
       }
       Policy p = resolved.get();
@@ -122,11 +123,9 @@ public final class ChatHandler implements Handler<HttpServerRequest> {
       RateLimiter.Outcome limit = g.limiter.acquire(x.principal.keyId(), p.limits());
       if (limit instanceof RateLimiter.Refused r) {
         resp.putHeader("retry-after", Long.toString(r.retryAfterSeconds()));
-        reject(ErrorKind.RATE_LIMIT,
-            "rate_limit".equals(r.limit()) || "rate".equals(r.limit())
-                ? "too many requests for this key; retry after " + r.retryAfterSeconds() + " s"
-                : "too many concurrent requests for this key",
-            null);
+        rejectAfterBody(ErrorKind.RATE_LIMIT, "rate".equals(r.limit())
+            ? "too many requests for this key; retry after " + r.retryAfterSeconds() + " s"
+            : "too many concurrent requests for this key");
         return;
       }
       permit = (RateLimiter.Permit) limit;
@@ -139,6 +138,27 @@ public final class ChatHandler implements Handler<HttpServerRequest> {
         return auth.substring(7).trim();
       }
       return req.getHeader("x-api-key");
+    }
+
+    /**
+     * Answers an error once the request's body has been read and dropped, so the connection stays
+     * usable for the client's next request; a body past the size limit is answered at once.
+     */
+    private void rejectAfterBody(ErrorKind kind, String message) {
+      if (req.isEnded()) {
+        reject(kind, message, null);
+        return;
+      }
+      long[] seen = new long[1];
+      int max = g.settings.maxBodyBytes();
+      req.handler(chunk -> {
+        seen[0] += chunk.length();
+        if (seen[0] > max) {
+          reject(kind, message, null);
+        }
+      });
+      req.exceptionHandler(t -> reject(kind, message, null));
+      req.endHandler(v -> reject(kind, message, null));
     }
 
     private void readBody() {
@@ -169,7 +189,7 @@ public final class ChatHandler implements Handler<HttpServerRequest> {
         body.appendBuffer(chunk);
       });
       req.exceptionHandler(t -> {
-        if (!finished) {
+        if (!finished && !resp.ended()) {
           clientGone = true;
           finish("client_disconnected", 499);
         }
@@ -571,11 +591,11 @@ public final class ChatHandler implements Handler<HttpServerRequest> {
       if (clientGone) {
         return;
       }
-      boolean bodyUnread = !req.isEnded();
+      // An HTTP/1.x client still sending a body we will not read: close once answered, so the rest
+      // of it cannot be taken for the next request. (HTTP/2 ends just this stream.)
+      boolean bodyUnread = !req.isEnded() && req.version() != HttpVersion.HTTP_2;
       resp.setStatusCode(kind.status()).putHeader("content-type", "application/json");
       if (bodyUnread) {
-        // The client is still sending a body we will not read: close once answered, so the rest of it
-        // cannot be taken for the next request on this connection.
         resp.putHeader("connection", "close");
       }
       resp.end(Buffer.buffer(codec.errorBody(kind, message, param))).onComplete(v -> {
@@ -586,7 +606,8 @@ public final class ChatHandler implements Handler<HttpServerRequest> {
     }
 
     private void clientClosed() {
-      if (finished) {
+      // HTTP/2 closes a response's stream on every end, so only a close before our end is the client's.
+      if (finished || resp.ended()) {
         return;
       }
       clientGone = true;

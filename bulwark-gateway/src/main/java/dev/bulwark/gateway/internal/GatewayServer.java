@@ -82,14 +82,9 @@ public final class GatewayServer {
         .setCompressionSupported(false)
         .setMaxInitialLineLength(8192)
         .setMaxHeaderSize(32 * 1024);
-    // Bind one instance first to learn the port (the settings may say 0), then the rest on that port;
-    // each instance runs on its own event loop and Vert.x spreads connections over them.
-    return deploy(options, 1).compose(first -> {
-      if (s.eventLoops() == 1) {
-        return Future.succeededFuture();
-      }
-      return deploy(new HttpServerOptions(options).setPort(port), s.eventLoops() - 1);
-    });
+    // One server per event loop, all deployed together: Vert.x shares one listening socket between
+    // them (port 0 included, which then picks one free port for all) and spreads connections.
+    return deploy(options, s.eventLoops());
   }
 
   private Future<Void> deploy(HttpServerOptions options, int instances) {
