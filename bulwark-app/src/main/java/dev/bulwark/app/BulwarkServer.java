@@ -199,7 +199,7 @@ public final class BulwarkServer implements AutoCloseable {
         .refusalMessage(s.refusalMessage());
     if (simulator != null) {
       b.simulatedUpstream(true);
-      b.upstream(UpstreamSpec.builder(SIMULATED)
+      b.upstream(UpstreamSpec.builder(dev.bulwark.app.config.ConfigLoader.SIMULATED)
           .protocol(Protocol.OPENAI)
           .baseUrl(URI.create("http://127.0.0.1:" + simulator.port()))
           .build());
@@ -214,9 +214,6 @@ public final class BulwarkServer implements AutoCloseable {
     }
     return b.build();
   }
-
-  /** The name of the built-in simulated upstream. */
-  public static final String SIMULATED = "simulated";
 
   private static SafeguardPipeline pipeline(BulwarkConfig c, ExecutorService offload) {
     SafeguardPipeline.Builder b = SafeguardPipeline.builder();

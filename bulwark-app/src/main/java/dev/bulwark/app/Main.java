@@ -40,7 +40,12 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns the exit code (without exiting, for tests). */
   public static int run(String... args) {
-    CommandLine cli = new CommandLine(new Main());
+    return run(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+  }
+
+  /** Runs the command line with the given output streams and returns the exit code. */
+  public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new Main()).setOut(out).setErr(err);
     cli.setExecutionExceptionHandler((e, line, parsed) -> {
       // Never a stack trace for the user: a one-line message, and the detail in the log.
       line.getErr().println("bulwark: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));

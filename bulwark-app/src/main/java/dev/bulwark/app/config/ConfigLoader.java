@@ -54,6 +54,9 @@ public final class ConfigLoader {
     "server", "store", "upstreams", "routes", "stages", "policies", "tiers", "simulator"
   };
 
+  /** The name routes use for the built-in simulated model, which runs when no upstream is defined. */
+  public static final String SIMULATED = "simulated";
+
   private final Map<String, String> env;
   private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
 
@@ -175,7 +178,9 @@ public final class ConfigLoader {
     try {
       return b.build();
     } catch (IllegalArgumentException | IllegalStateException e) {
-      throw new ConfigException(n.path(), stripPrefix(e.getMessage()));
+      // The store's builder names its fields as store.<field> already.
+      String m = e.getMessage() == null ? "invalid" : e.getMessage();
+      throw m.startsWith("store.") ? new ConfigException("", m) : new ConfigException(n.path(), m);
     }
   }
 
@@ -231,6 +236,11 @@ public final class ConfigLoader {
       n.allow("model", "upstream", "upstream_model");
       String model = n.requiredString("model");
       String upstream = n.requiredString("upstream");
+      if (upstreams.isEmpty() && !upstream.equals(SIMULATED)) {
+        throw new ConfigException(n.child("upstream"), "names upstream '" + upstream
+            + "', but no upstreams are defined; without upstreams the only one is the built-in '"
+            + SIMULATED + "' model");
+      }
       if (!upstreams.isEmpty() && !names.contains(upstream)) {
         throw new ConfigException(n.child("upstream"), "names upstream '" + upstream
             + "', which is not defined; defined upstreams: " + String.join(", ", names));
