@@ -277,15 +277,19 @@ final class Exchange {
 
   /** The connection closed before the answer was complete. */
   private void clientGone() {
-    switch (state) {
-      case WAITING -> stats.requestsAbandoned.increment();
-      case STREAMING -> stats.streamsCancelled.increment();
-      case DONE -> {
-        return;
-      }
+    State was = state;
+    if (was == State.DONE) {
+      return;
     }
     state = State.DONE;
+    // Leave the in-flight count before counting the cancellation, so that a reader who sees the
+    // cancellation also sees the request gone.
     release();
+    if (was == State.WAITING) {
+      stats.requestsAbandoned.increment();
+    } else {
+      stats.streamsCancelled.increment();
+    }
   }
 
   private void finish() {
