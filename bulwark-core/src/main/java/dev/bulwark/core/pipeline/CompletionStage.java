@@ -1,5 +1,7 @@
 package dev.bulwark.core.pipeline;
 
+import dev.bulwark.core.policy.StagePolicy;
+
 /**
  * A stage that reads a finished completion. For a streamed completion it runs after the last chunk,
  * before the text still held back is released. Implementations are thread-safe.
@@ -11,4 +13,10 @@ public interface CompletionStage extends Stage {
    * @throws Exception on any failure; the pipeline applies the tier's failure mode
    */
   Assessment assess(Conversation prompt, Completion completion) throws Exception;
+
+  /** Assesses a completion under a tier's settings for this stage; the default ignores the policy. */
+  default Assessment assess(Conversation prompt, Completion completion, StagePolicy policy)
+      throws Exception {
+    return assess(prompt, completion);
+  }
 }

@@ -7,7 +7,6 @@ import dev.bulwark.core.policy.Policy;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -35,21 +34,21 @@ public interface Guard<I> {
 
   /** A chain over prompt stages, run in list order; a stop is a {@link Action#BLOCK}. */
   static Guard<Conversation> forPrompts(List<? extends PromptStage> stages, StageRunner runner) {
-    return chain(stages, runner, Action.BLOCK, (stage, prompt) -> () -> stage.assess(prompt));
+    return chain(stages, runner, Action.BLOCK, (stage, prompt, policy) -> () -> stage.assess(prompt, policy));
   }
 
   /** A chain over completion stages, run in list order; a stop is a {@link Action#HALT}. */
   static Guard<Exchange> forCompletions(List<? extends CompletionStage> stages, StageRunner runner) {
     return chain(
         stages, runner, Action.HALT,
-        (stage, exchange) -> () -> stage.assess(exchange.prompt(), exchange.completion()));
+        (stage, exchange, policy) -> () -> stage.assess(exchange.prompt(), exchange.completion(), policy));
   }
 
   private static <S extends Stage, I> Guard<I> chain(
       List<? extends S> stages,
       StageRunner runner,
       Action stopAction,
-      BiFunction<S, I, Callable<Assessment>> work) {
+      StageDecorator.Work<S, I> work) {
     Guard<I> guard = allowAll();
     for (int i = stages.size() - 1; i >= 0; i--) {
       S stage = stages.get(i);

@@ -4,9 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import dev.bulwark.core.Action;
 import dev.bulwark.core.policy.Policy;
+import dev.bulwark.core.policy.StagePolicy;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BiFunction;
 
 /** One stage wrapped around the rest of a {@link Guard} chain. */
 final class StageDecorator<S extends Stage, I> implements Guard<I> {
@@ -14,14 +14,14 @@ final class StageDecorator<S extends Stage, I> implements Guard<I> {
   private final Guard<I> next;
   private final StageRunner runner;
   private final Action stopAction;
-  private final BiFunction<S, I, Callable<Assessment>> work;
+  private final Work<S, I> work;
 
   StageDecorator(
       S stage,
       Guard<I> next,
       StageRunner runner,
       Action stopAction,
-      BiFunction<S, I, Callable<Assessment>> work) {
+      Work<S, I> work) {
     this.stage = requireNonNull(stage, "stage");
     this.next = requireNonNull(next, "next");
     this.runner = requireNonNull(runner, "runner");
@@ -32,7 +32,7 @@ final class StageDecorator<S extends Stage, I> implements Guard<I> {
   @Override
   public CompletableFuture<Decision> check(I input, Policy policy) {
     return runner
-        .run(stage, policy.stage(stage.name()), stopAction, work.apply(stage, input))
+        .run(stage, policy.stage(stage.name()), stopAction, work.apply(stage, input, policy.stage(stage.name())))
         .thenCompose(
             verdict ->
                 verdict.stops()
@@ -43,5 +43,11 @@ final class StageDecorator<S extends Stage, I> implements Guard<I> {
   @Override
   public String toString() {
     return stage.name() + " -> " + next;
+  }
+
+  /** The work of one stage on one input under the tier's settings for that stage. */
+  @FunctionalInterface
+  interface Work<S, I> {
+    Callable<Assessment> apply(S stage, I input, StagePolicy policy);
   }
 }

@@ -46,7 +46,7 @@ public final class StreamingGuardSession {
       }
       long start = ticker.read();
       try {
-        slot.session = stage.open(prompt);
+        slot.session = stage.open(prompt, slot.policy);
       } catch (RuntimeException e) {
         fail(slot, e);
       }

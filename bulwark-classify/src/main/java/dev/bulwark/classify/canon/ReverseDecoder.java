@@ -1,0 +1,24 @@
+package dev.bulwark.classify.canon;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Text written backwards, reversed by code point (surrogate pairs stay whole); kept only when the
+ * reversal is clearly more English than the input.
+ */
+final class ReverseDecoder implements Decoder {
+  static final String NAME = View.REVERSED;
+
+  @Override
+  public @Nullable Decoded decode(String text, Work work) {
+    EnglishScore input = EnglishScore.of(text);
+    if (input.tokens() < 2) {
+      work.add(text.length());
+      return null;
+    }
+    String reversed = new StringBuilder(text).reverse().toString();
+    EnglishScore score = EnglishScore.of(reversed);
+    work.add(3L * text.length());
+    return score.clearlyMoreEnglishThan(input) ? new Decoded(NAME, reversed) : null;
+  }
+}

@@ -1,0 +1,54 @@
+package dev.bulwark.classify.canon;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One reading of a text.
+ *
+ * @param name how it was derived: {@code raw}, {@code normalized}, or a chain of decodings joined by
+ *     {@code >} such as {@code base64>rot13}; reported as the view that fired. The names are stable
+ *     (the constants below, and {@code shiftN} for a Caesar shift of N other than 13)
+ * @param text the text of this view
+ */
+public record View(String name, String text) {
+  /** The name of the untouched input. */
+  public static final String RAW = "raw";
+
+  /** The name of the normalized input (NFKC, confusables folded, invisible characters removed). */
+  public static final String NORMALIZED = "normalized";
+
+  /** Base64, standard or URL-safe alphabet. */
+  public static final String BASE64 = "base64";
+
+  /** Hexadecimal bytes. */
+  public static final String HEX = "hex";
+
+  /** Percent-encoding. */
+  public static final String URL = "url";
+
+  /** HTML character references. */
+  public static final String HTML = "html";
+
+  /** A Caesar shift by 13. */
+  public static final String ROT13 = "rot13";
+
+  /** The prefix of the other Caesar shifts: {@code shift3} undoes a shift of each letter 3 forward. */
+  public static final String SHIFT_PREFIX = "shift";
+
+  /** The a↔z substitution. */
+  public static final String ATBASH = "atbash";
+
+  /** Text written backwards. */
+  public static final String REVERSED = "reversed";
+
+  /** Spaced-out or dotted letters joined. */
+  public static final String DESPACED = "despaced";
+
+  /** Leetspeak read as letters. */
+  public static final String LEET = "leet";
+
+  public View {
+    requireNonNull(name, "name");
+    requireNonNull(text, "text");
+  }
+}

@@ -1,0 +1,174 @@
+package dev.bulwark.classify.cascade;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.bulwark.classify.Probabilities;
+import dev.bulwark.classify.canon.CanonicalText;
+import dev.bulwark.classify.canon.Canonicalizer;
+import dev.bulwark.classify.canon.View;
+import dev.bulwark.classify.model.Stage1Model;
+import dev.bulwark.classify.model.Stage2Model;
+import dev.bulwark.core.Ticker;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The two-stage cascade over every view of a text. Immutable and thread-safe.
+ *
+ * <p>Stage 1 scores each view the canonicalizer produces (raw, normalized, each decoding), in
+ * {@link TextWindows}; the view with the highest probability is the one reported. When that
+ * probability falls in the {@link Band}, stage 2 scores that view, and {@link Combine} makes the final
+ * probabilities. Costs: stage 1 is linear in the text (microseconds for a prompt); stage 2 is a few
+ * milliseconds per encoder window, paid only on escalation.
+ */
+public final class Cascade {
+  /** Stage 1's window, in characters. */
+  static final int WINDOW_CHARS = 512;
+
+  /** How much of the prompt a completion model reads as context: its end, where the request is. */
+  static final int CONTEXT_CHARS = 2048;
+
+  private final Canonicalizer canonicalizer;
+  private final Stage1Model promptStage1;
+  private final Stage1Model completionStage1;
+  private final @Nullable Stage2Model promptStage2;
+  private final @Nullable Stage2Model completionStage2;
+  private final Band band;
+  private final Combine combine;
+  private final Ticker ticker;
+  private final TextWindows windows = new TextWindows(WINDOW_CHARS);
+
+  /**
+   * @param promptStage2 null to run stage 1 only on prompts
+   * @param completionStage2 null to run stage 1 only on completions
+   */
+  public Cascade(
+      Canonicalizer canonicalizer,
+      Stage1Model promptStage1,
+      Stage1Model completionStage1,
+      @Nullable Stage2Model promptStage2,
+      @Nullable Stage2Model completionStage2,
+      Band band,
+      Combine combine,
+      Ticker ticker) {
+    this.canonicalizer = requireNonNull(canonicalizer, "canonicalizer");
+    this.promptStage1 = requireNonNull(promptStage1, "promptStage1");
+    this.completionStage1 = requireNonNull(completionStage1, "completionStage1");
+    this.promptStage2 = promptStage2;
+    this.completionStage2 = completionStage2;
+    this.band = requireNonNull(band, "band");
+    this.combine = requireNonNull(combine, "combine");
+    this.ticker = requireNonNull(ticker, "ticker");
+  }
+
+  /** The same models with another band (a tier's, or {@link Band#NONE} for stage 1 alone). */
+  public Cascade withBand(Band band) {
+    return new Cascade(canonicalizer, promptStage1, completionStage1, promptStage2, completionStage2,
+        band, combine, ticker);
+  }
+
+  public Band band() {
+    return band;
+  }
+
+  public Combine combine() {
+    return combine;
+  }
+
+  public Canonicalizer canonicalizer() {
+    return canonicalizer;
+  }
+
+  /** Classifies a prompt (a single text, or a conversation flattened by {@link Flattening}). */
+  public Classification classifyPrompt(String prompt) {
+    long start = ticker.read();
+    Best best = bestView(promptStage1, "", canonicalizer.canonicalize(prompt));
+    return escalate(best, promptStage2, start);
+  }
+
+  /**
+   * Classifies a finished completion in the context of its prompt: what the completion does, read
+   * against what was asked.
+   */
+  public Classification classifyCompletion(String prompt, String completion) {
+    long start = ticker.read();
+    Best best = bestView(completionStage1, context(prompt), canonicalizer.canonicalize(completion));
+    return escalate(best, completionStage2, start);
+  }
+
+  /** Opens an incremental classification of a completion as it streams. */
+  public CompletionStream openCompletion(String prompt, int checkpointChars) {
+    return new CompletionStream(this, context(prompt), checkpointChars);
+  }
+
+  /** Stage 1 of the completion model on one text, in windows: what a stream's score converges to. */
+  public Probabilities completionStage1(String prompt, String normalizedCompletion) {
+    return windowed(completionStage1, context(prompt), normalizedCompletion);
+  }
+
+  Stage1Model completionModel() {
+    return completionStage1;
+  }
+
+  @Nullable Stage2Model completionStage2Model() {
+    return completionStage2;
+  }
+
+  TextWindows windows() {
+    return windows;
+  }
+
+  Ticker ticker() {
+    return ticker;
+  }
+
+  /** Stage 1 over the views of a completion's tail, for a stream's checkpoint. */
+  Best bestCompletionView(String context, CanonicalText text) {
+    return bestView(completionStage1, context, text);
+  }
+
+  /** Stage 2 where the band says so; the final classification. */
+  Classification escalate(Best best, @Nullable Stage2Model stage2, long start) {
+    if (stage2 == null || !band.escalates(best.probabilities.max())) {
+      return new Classification(best.probabilities, best.probabilities, null, "stage1", best.view,
+          ticker.read() - start);
+    }
+    Probabilities s2 = stage2.score(best.text);
+    return new Classification(combine.apply(best.probabilities, s2), best.probabilities, s2, "stage2",
+        best.view, ticker.read() - start);
+  }
+
+  static String context(String prompt) {
+    return prompt.length() <= CONTEXT_CHARS ? prompt : prompt.substring(prompt.length() - CONTEXT_CHARS);
+  }
+
+  private Best bestView(Stage1Model model, String context, CanonicalText text) {
+    Best best = null;
+    Probabilities all = Probabilities.zero();
+    for (View v : text.views()) {
+      Probabilities p = windowed(model, context, v.text());
+      all = all.maxWith(p);
+      if (best == null || p.max() > best.probabilities.max()) {
+        best = new Best(p, v.name(), v.text());
+      }
+    }
+    requireNonNull(best, "a canonical text has at least one view");
+    // The reported probabilities are the maximum per category over all views; the view reported is
+    // the one holding the highest of them, and stage 2 reads that view.
+    return new Best(all, best.view, best.text);
+  }
+
+  Probabilities windowed(Stage1Model model, String context, String text) {
+    int n = windows.count(text.length());
+    if (n == 1) {
+      return model.score(context, text);
+    }
+    Probabilities max = Probabilities.zero();
+    for (int i = 0; i < n; i++) {
+      max = max.maxWith(model.score(context, text.substring(windows.start(i), windows.end(i, text.length()))));
+    }
+    return max;
+  }
+
+  /** Stage 1's result on the best view. */
+  record Best(Probabilities probabilities, String view, String text) {}
+}

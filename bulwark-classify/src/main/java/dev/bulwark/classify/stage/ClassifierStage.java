@@ -1,0 +1,231 @@
+package dev.bulwark.classify.stage;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.bulwark.classify.Category;
+import dev.bulwark.classify.Probabilities;
+import dev.bulwark.classify.cascade.Cascade;
+import dev.bulwark.classify.cascade.Classification;
+import dev.bulwark.classify.cascade.ClassifierBundle;
+import dev.bulwark.classify.cascade.CompletionStream;
+import dev.bulwark.core.Action;
+import dev.bulwark.core.pipeline.Assessment;
+import dev.bulwark.core.pipeline.Channel;
+import dev.bulwark.core.pipeline.ContentKind;
+import dev.bulwark.core.pipeline.Conversation;
+import dev.bulwark.core.pipeline.PromptStage;
+import dev.bulwark.core.pipeline.Role;
+import dev.bulwark.core.pipeline.StreamAssessment;
+import dev.bulwark.core.pipeline.StreamSession;
+import dev.bulwark.core.pipeline.StreamingStage;
+import dev.bulwark.core.pipeline.Turn;
+import dev.bulwark.core.policy.StagePolicy;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The trained cascade as a prompt stage and a streaming completion stage. Thread-safe; each stream
+ * gets its own session.
+ *
+ * <p>A category stops content when its probability reaches the tier's threshold for it (the bundle's
+ * calibrated threshold where the tier sets none); a category the tier monitors only is flagged instead.
+ * Streams are judged on the cumulative maximum, so a stream that crossed a threshold never uncrosses.
+ */
+public final class ClassifierStage implements PromptStage, StreamingStage {
+  private final String name;
+  private final String version;
+  private final Cascade cascade;
+  private final ClassifierBundle.Thresholds promptThresholds;
+  private final ClassifierBundle.Thresholds completionThresholds;
+  private final boolean prompts;
+  private final boolean completions;
+  private final int checkpointChars;
+
+  /**
+   * @param scope {@code prompt}, {@code completion} or {@code both}
+   * @param checkpointChars how often a stream rescores its tail with decoded views and stage 2
+   */
+  public ClassifierStage(
+      String name, ClassifierBundle bundle, Cascade cascade, String scope, int checkpointChars) {
+    this.name = requireNonNull(name, "name");
+    this.version = bundle.version() + "@" + bundle.digest().substring(0, Math.min(19, bundle.digest().length()));
+    this.cascade = requireNonNull(cascade, "cascade");
+    this.promptThresholds = bundle.promptThresholds();
+    this.completionThresholds = bundle.completionThresholds();
+    switch (scope) {
+      case "prompt" -> { prompts = true; completions = false; }
+      case "completion" -> { prompts = false; completions = true; }
+      case "both" -> { prompts = true; completions = true; }
+      default -> throw new IllegalArgumentException("scope must be prompt, completion or both, was " + scope);
+    }
+    if (checkpointChars < 1) {
+      throw new IllegalArgumentException("checkpointChars must be positive, was " + checkpointChars);
+    }
+    this.checkpointChars = checkpointChars;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public String version() {
+    return version;
+  }
+
+  /** Stage 2 takes milliseconds: prompts are classified on the stage pool, under the tier's deadline. */
+  @Override
+  public Execution execution() {
+    return Execution.OFFLOAD;
+  }
+
+  public boolean scansPrompts() {
+    return prompts;
+  }
+
+  public boolean scansCompletions() {
+    return completions;
+  }
+
+  @Override
+  public Assessment assess(Conversation prompt) {
+    return assess(prompt, StagePolicy.DEFAULT);
+  }
+
+  @Override
+  public Assessment assess(Conversation prompt, StagePolicy policy) {
+    if (!prompts) {
+      return Assessment.ALLOW;
+    }
+    Classification c = classify(prompt);
+    Decision d = decide(c.probabilities(), promptThresholds, policy, c.decidedBy(), c.view());
+    return new Assessment(d.stop ? Action.BLOCK : d.flag ? Action.FLAG : Action.ALLOW,
+        c.probabilities().toCategoryScores(), d.reason);
+  }
+
+  /** The prompt's classification: the last user turn, and the whole conversation when it has more. */
+  public Classification classify(Conversation prompt) {
+    String last = lastUserText(prompt);
+    Classification c = cascade.classifyPrompt(last);
+    if (prompt.turns().size() > 1) {
+      String whole = prompt.turns().stream().map(Turn::text).collect(Collectors.joining("\n\n"));
+      Classification w = cascade.classifyPrompt(whole);
+      if (w.score() > c.score()) {
+        c = w;
+      }
+    }
+    return c;
+  }
+
+  @Override
+  public StreamSession open(Conversation prompt) {
+    return open(prompt, StagePolicy.DEFAULT);
+  }
+
+  @Override
+  public StreamSession open(Conversation prompt, StagePolicy policy) {
+    return new Session(lastUserText(prompt), requireNonNull(policy, "policy"));
+  }
+
+  private static String lastUserText(Conversation prompt) {
+    for (int i = prompt.turns().size() - 1; i >= 0; i--) {
+      Turn t = prompt.turns().get(i);
+      if (t.role() == Role.USER) {
+        return t.text();
+      }
+    }
+    return prompt.turns().isEmpty() ? "" : prompt.turns().get(prompt.turns().size() - 1).text();
+  }
+
+  static Decision decide(
+      Probabilities p, ClassifierBundle.Thresholds defaults, StagePolicy policy, String stage, String view) {
+    boolean stop = false;
+    boolean flag = false;
+    StringBuilder reason = null;
+    for (Category c : Category.ALL) {
+      double t = policy.threshold(c.id(), defaults.get(c));
+      double score = p.get(c);
+      if (score >= t) {
+        boolean monitor = policy.monitorsOnly(c.id());
+        stop |= !monitor;
+        flag |= monitor;
+        if (reason == null) {
+          reason = new StringBuilder();
+        } else {
+          reason.append("; ");
+        }
+        reason.append(String.format(Locale.ROOT, "%s %.3f >= %.3f%s", c.id(), score, t, monitor ? " (monitor)" : ""));
+      }
+    }
+    if (reason != null) {
+      reason.append(" by ").append(stage).append(" on view ").append(view);
+    }
+    return new Decision(stop, flag, reason == null ? null : reason.toString());
+  }
+
+  record Decision(boolean stop, boolean flag, @Nullable String reason) {}
+
+  /** One completion: a {@link CompletionStream} per channel that carries text. */
+  private final class Session implements StreamSession {
+    private final String context;
+    private final StagePolicy policy;
+    private final Map<Channel, CompletionStream> streams = new HashMap<>();
+    private Probabilities max = Probabilities.zero();
+    private String decidedBy = "stage1";
+    private String view = "normalized";
+
+    Session(String context, StagePolicy policy) {
+      this.context = context;
+      this.policy = policy;
+    }
+
+    @Override
+    public StreamAssessment append(Channel channel, CharSequence delta) {
+      if (!completions || channel.kind() == ContentKind.TOOL_NAME) {
+        return StreamAssessment.CLEAR;
+      }
+      CompletionStream s = streams.computeIfAbsent(channel, ch -> cascade.openCompletion(context, checkpointChars));
+      Probabilities p = s.append(delta);
+      if (!s.judging()) {
+        // Too little text to judge: hold all of it back until there is enough, or the channel ends.
+        return StreamAssessment.holding((int) s.chars());
+      }
+      return judge(s, p);
+    }
+
+    @Override
+    public StreamAssessment endChannel(Channel channel) {
+      CompletionStream s = streams.get(channel);
+      if (s == null) {
+        return StreamAssessment.CLEAR;
+      }
+      return judge(s, s.finish());
+    }
+
+    @Override
+    public Assessment finish() {
+      Decision d = decide(max, completionThresholds, policy, decidedBy, view);
+      return new Assessment(d.stop ? Action.HALT : d.flag ? Action.FLAG : Action.ALLOW,
+          completions ? max.toCategoryScores() : dev.bulwark.core.CategoryScores.none(), d.reason);
+    }
+
+    private StreamAssessment judge(CompletionStream s, Probabilities p) {
+      if (p.max() > max.max()) {
+        decidedBy = s.decidedBy();
+        view = s.view();
+      }
+      max = max.maxWith(p);
+      Decision d = decide(p, completionThresholds, policy, s.decidedBy(), s.view());
+      if (d.stop) {
+        return StreamAssessment.halt(p.toCategoryScores(), requireNonNull(d.reason));
+      }
+      return d.flag
+          ? new StreamAssessment(Action.FLAG, p.toCategoryScores(), d.reason, 0)
+          : StreamAssessment.CLEAR;
+    }
+  }
+}
