@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * How much the generator makes of each kind, and its seed. The defaults give about 32,000 examples.
+ * How much the generator makes of each kind, and its seed. The defaults give about 35,000 examples.
  * For derived kinds the count is the total over all splits ({@link TrainingCorpus} shares it out in
  * proportion to each split's pool).
  *

@@ -207,10 +207,10 @@ public final class SyntheticGenerator {
   }
 
   private Draft everyday(SplittableRandom rng) {
-    Object[] q = EverydayQuestions.draw(rng);
+    EverydayQuestions.Drawn q = EverydayQuestions.draw(rng);
     // Grouped by template, so a template's fills never straddle splits.
-    return Draft.prompt(user((String) q[1]), Label.BENIGN, "everyday", Set.of(),
-        SyntheticKind.BENIGN_EVERYDAY.source() + "|" + q[0]);
+    return Draft.prompt(user(q.text()), Label.BENIGN, q.category(), Set.of(),
+        SyntheticKind.BENIGN_EVERYDAY.source() + "|" + q.template());
   }
 
   private Draft homework(SplittableRandom rng) {

@@ -16,8 +16,11 @@ public enum SyntheticKind {
   OTHER_REQUEST("other-request", true, 1000),
   /** Everyday requests with alarming words ("kill a zombie process"). Benign. */
   BENIGN_ALARMING("benign-alarming", true, 2500),
-  /** Short everyday requests: greetings, questions about the assistant, small practical questions. Benign. */
-  BENIGN_EVERYDAY("benign-everyday", true, 1000),
+  /**
+   * Short everyday requests (greetings, advice, coding, trivia, questions about the assistant) and
+   * questions with alarming words in allowed framings (history, safety, medicine, pests, games). Benign.
+   */
+  BENIGN_EVERYDAY("benign-everyday", true, 3000),
   /** Chemistry, biology and physics homework. Benign. */
   SCIENCE_HOMEWORK("science-homework", true, 1500),
   /**

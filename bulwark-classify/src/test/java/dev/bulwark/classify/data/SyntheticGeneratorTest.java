@@ -88,6 +88,22 @@ class SyntheticGeneratorTest {
   }
 
   @Test
+  void everyday_defaults_benignBothFamiliesEverySlotFilledGroupedByTemplate() {
+    List<Example> everyday = of(SyntheticKind.BENIGN_EVERYDAY);
+
+    assertThat(everyday).extracting(Example::category).containsOnly("everyday", "everyday-sensitive")
+        .contains("everyday", "everyday-sensitive");
+    for (Example e : everyday) {
+      assertThat(e.label()).as(e.id()).isEqualTo(Label.BENIGN);
+      assertThat(e.targets()).as(e.id()).isEmpty();
+      assertThat(e.promptText()).as(e.id()).doesNotContain("{", "}");
+      assertThat(e.group()).as(e.id()).matches(Pattern.quote(SyntheticKind.BENIGN_EVERYDAY.source()) + "\\|[0-9]+");
+    }
+    // Many templates, so that holding some out by template still leaves a varied training set.
+    assertThat(everyday.stream().map(Example::group).distinct().count()).isGreaterThan(200);
+  }
+
+  @Test
   void cbrnRequests_headlineLevelOnly_shortAndNoQuantities() {
     List<Example> requests = of(SyntheticKind.CBRN_REQUEST);
 
