@@ -184,6 +184,9 @@ policies:
     limits: {requests_per_minute: 100000000, max_concurrent: 100000}
 tiers:
   standard: bench
+# Two Bulwarks run side by side here; neither needs the admin API (default port 8081).
+admin:
+  enabled: false
 EOF
 }
 

@@ -2,14 +2,20 @@ package dev.bulwark.access;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.bulwark.access.diligence.OrgAccess;
 import dev.bulwark.core.Principal;
 import dev.bulwark.store.ApiKeyRecord;
 import dev.bulwark.store.KeyStore;
 import dev.bulwark.store.TierRecord;
+import dev.bulwark.store.diligence.DiligenceStore;
+import dev.bulwark.store.diligence.Grant;
+import dev.bulwark.store.diligence.TierOverride;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,19 +27,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Authenticates keys against an in-memory snapshot of the store's keys and tiers, so the hot path
- * never reads the database.
+ * Authenticates keys against an in-memory snapshot of the store's keys and tiers, and resolves the
+ * tier each organization's traffic runs under from the same snapshot's grants and step-downs, so the
+ * hot path never reads the database.
  *
  * <p>Concurrency: the snapshot is immutable and published through a volatile field; {@link
  * #authenticate} reads it without locks. A poller compares the store's change counter every {@code
  * pollInterval} and reloads when it moved, so a key created or revoked by the CLI (another process)
  * takes effect within one interval. An unknown key id also asks for an early poll (coalesced), so a
- * key used right after creation works on a retry.
+ * key used right after creation works on a retry. Refreshes are serialized; reads never wait for
+ * them.
  */
 public final class KeyDirectory implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KeyDirectory.class);
 
   private final KeyStore store;
+  private final @Nullable DiligenceStore diligence;
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
   private final AtomicBoolean refreshQueued = new AtomicBoolean();
@@ -41,13 +50,30 @@ public final class KeyDirectory implements AutoCloseable {
   private volatile Snapshot snapshot;
 
   /**
-   * Loads the keys and starts polling.
+   * Loads the keys and starts polling; every key runs under its own tier (no grants, no
+   * step-downs).
    *
    * @param scheduler runs the poll; owned by the caller
    */
   public KeyDirectory(
       KeyStore store, Clock clock, ScheduledExecutorService scheduler, Duration pollInterval) {
+    this(store, null, clock, scheduler, pollInterval);
+  }
+
+  /**
+   * Loads the keys, the unexpired grants and the step-downs, and starts polling.
+   *
+   * @param diligence where grants and step-downs live; null for none
+   * @param scheduler runs the poll; owned by the caller
+   */
+  public KeyDirectory(
+      KeyStore store,
+      @Nullable DiligenceStore diligence,
+      Clock clock,
+      ScheduledExecutorService scheduler,
+      Duration pollInterval) {
     this.store = requireNonNull(store, "store");
+    this.diligence = diligence;
     this.clock = requireNonNull(clock, "clock");
     this.scheduler = requireNonNull(scheduler, "scheduler");
     if (pollInterval.isNegative() || pollInterval.isZero()) {
@@ -90,13 +116,36 @@ public final class KeyDirectory implements AutoCloseable {
     return new Authentication.Granted(new Principal(key.id(), key.orgId(), key.tier()));
   }
 
+  /**
+   * The tier a principal's request runs under now: its organization's step-down, else its active
+   * grant covering {@code model}, else the key's tier. Reads the snapshot and the clock only; the
+   * grant's window is compared with the clock here, so an adjusted tier ends at its expiry even if
+   * the snapshot is older.
+   *
+   * @param model the requested model, or null before it is known (then only grants for every
+   *     model apply)
+   */
+  public String effectiveTier(Principal principal, @Nullable String model) {
+    OrgAccess org = snapshot.orgs.get(principal.orgId());
+    return org == null ? principal.tier() : org.tier(principal.tier(), model, clock.instant());
+  }
+
+  /** {@link #effectiveTier}, for an organization and a key tier, with what decided it. */
+  public OrgAccess.Resolution resolve(String orgId, String keyTier, @Nullable String model) {
+    return snapshot.orgs.getOrDefault(orgId, OrgAccess.NONE).resolve(keyTier, model, clock.instant());
+  }
+
   /** The policy name a tier points at, from the same snapshot. */
   public Optional<String> policyOfTier(String tier) {
     return Optional.ofNullable(snapshot.tierPolicies.get(tier));
   }
 
-  /** Reloads now if the store changed. */
-  public void refresh() {
+  /**
+   * Reloads now if the store changed. Synchronized so that loads publish in order: the poller and
+   * this process's admin writes may refresh at once, and an older load published after a newer one
+   * would hide a revocation until the next poll.
+   */
+  public synchronized void refresh() {
     long version = store.changeVersion();
     if (version != snapshot.version) {
       snapshot = load();
@@ -141,8 +190,34 @@ public final class KeyDirectory implements AutoCloseable {
     for (TierRecord t : store.tiers()) {
       tiers.put(t.name(), t.policy());
     }
-    return new Snapshot(version, Map.copyOf(keys), Map.copyOf(tiers));
+    return new Snapshot(version, Map.copyOf(keys), Map.copyOf(tiers), orgs());
   }
 
-  private record Snapshot(long version, Map<String, ApiKeyRecord> keys, Map<String, String> tierPolicies) {}
+  private Map<String, OrgAccess> orgs() {
+    if (diligence == null) {
+      return Map.of();
+    }
+    Map<String, List<Grant>> grants = new HashMap<>();
+    for (Grant g : diligence.unexpiredGrants(clock.instant())) {
+      grants.computeIfAbsent(g.orgId(), k -> new ArrayList<>()).add(g);
+    }
+    Map<String, TierOverride> stepDowns = new HashMap<>();
+    for (TierOverride o : diligence.openOverrides()) {
+      stepDowns.putIfAbsent(o.orgId(), o);
+    }
+    Map<String, OrgAccess> orgs = new HashMap<>();
+    for (Map.Entry<String, List<Grant>> e : grants.entrySet()) {
+      orgs.put(e.getKey(), OrgAccess.of(e.getValue(), stepDowns.get(e.getKey())));
+    }
+    for (Map.Entry<String, TierOverride> e : stepDowns.entrySet()) {
+      orgs.putIfAbsent(e.getKey(), OrgAccess.of(List.of(), e.getValue()));
+    }
+    return Map.copyOf(orgs);
+  }
+
+  private record Snapshot(
+      long version,
+      Map<String, ApiKeyRecord> keys,
+      Map<String, String> tierPolicies,
+      Map<String, OrgAccess> orgs) {}
 }

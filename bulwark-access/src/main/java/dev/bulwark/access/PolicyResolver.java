@@ -7,10 +7,13 @@ import dev.bulwark.core.policy.Policy;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Resolves the policy a request runs under: key, then its tier, then the configured policy the tier
- * names. Policies can be swapped as a whole, atomically, while serving.
+ * Resolves the policy a request runs under: key, then its organization, then the organization's
+ * step-down or active grant, then the tier, then the configured policy the tier names (see {@link
+ * KeyDirectory#effectiveTier}). Everything comes from memory: the directory's snapshot, the clock,
+ * and the policy map, which can be swapped as a whole, atomically, while serving.
  */
 public final class PolicyResolver {
   private final KeyDirectory directory;
@@ -26,7 +29,22 @@ public final class PolicyResolver {
    * (the request is then refused: a misconfigured tier must not fall back to weaker rules).
    */
   public Optional<Policy> resolve(Principal principal) {
-    return directory.policyOfTier(principal.tier()).map(policies.get()::get);
+    return resolve(principal, null);
+  }
+
+  /**
+   * The principal's policy for a request for {@code model}: a grant scoped to some models applies
+   * only once the model is known. Empty as {@link #resolve(Principal)}.
+   *
+   * @param model the requested model, or null when not known yet
+   */
+  public Optional<Policy> resolve(Principal principal, @Nullable String model) {
+    return policyOfTier(directory.effectiveTier(principal, model));
+  }
+
+  /** The policy of a tier, or empty when the tier is unknown or its policy is not configured. */
+  public Optional<Policy> policyOfTier(String tier) {
+    return directory.policyOfTier(tier).map(policies.get()::get);
   }
 
   /** Replaces every policy at once. */

@@ -75,17 +75,24 @@ class RateLimiterTest {
     for (int t = 0; t < 64; t++) {
       futures.add(pool.submit(() -> {
         start.await();
-        for (int i = 0; i < 50; i++) {
-          if (real.acquire("shared", limits) instanceof RateLimiter.Permit p) {
+        // Until the rate limit itself refuses: a refusal for concurrency consumes no token, so a
+        // fixed number of attempts would leave tokens unspent on a busy machine. The futures' get()
+        // below bounds the loop.
+        while (true) {
+          RateLimiter.Outcome outcome = real.acquire("shared", limits);
+          if (outcome instanceof RateLimiter.Permit p) {
             granted.incrementAndGet();
             int now = inFlight.incrementAndGet();
             maxInFlight.accumulateAndGet(now, Math::max);
             Thread.yield();
             inFlight.decrementAndGet();
             p.release();
+          } else if ("rate".equals(((RateLimiter.Refused) outcome).limit())) {
+            return null;
+          } else {
+            Thread.yield();
           }
         }
-        return null;
       }));
     }
     start.countDown();

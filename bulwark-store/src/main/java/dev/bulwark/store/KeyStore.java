@@ -59,8 +59,10 @@ public interface KeyStore {
   boolean revoke(String id, Instant at, String actor);
 
   /**
-   * A number that increases with every change to keys, tiers or organizations, by this process or
-   * another. One indexed read: the gateway polls it to know when to drop its caches.
+   * A number that increases with every change to keys, tiers or organizations, and with every
+   * audited write of the {@link dev.bulwark.store.diligence.DiligenceStore} (grants, step-downs,
+   * people), by this process or another. One indexed read: the gateway polls it to know when to
+   * drop its caches.
    */
   long changeVersion();
 }

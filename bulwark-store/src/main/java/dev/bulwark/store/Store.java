@@ -6,6 +6,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.bulwark.store.internal.ChainAppender;
 import dev.bulwark.store.internal.Databases;
 import dev.bulwark.store.internal.EventWriter;
+import dev.bulwark.store.diligence.DiligenceStore;
+import dev.bulwark.store.internal.JdbcAuditedWrites;
+import dev.bulwark.store.internal.JdbcDiligenceStore;
 import dev.bulwark.store.internal.JdbcEventLog;
 import dev.bulwark.store.internal.JdbcKeyStore;
 import java.time.Clock;
@@ -35,6 +38,8 @@ public final class Store implements AutoCloseable {
   private final EventWriter writer;
   private final JdbcEventLog events;
   private final JdbcKeyStore keys;
+  private final JdbcDiligenceStore diligence;
+  private final JdbcAuditedWrites audited;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private Store(
@@ -46,6 +51,8 @@ public final class Store implements AutoCloseable {
     this.writer = writer;
     this.events = new JdbcEventLog(pool, config.dialect(), writer);
     this.keys = new JdbcKeyStore(pool, chain, clock);
+    this.diligence = new JdbcDiligenceStore(pool, chain);
+    this.audited = new JdbcAuditedWrites(pool, chain);
   }
 
   /**
@@ -117,6 +124,16 @@ public final class Store implements AutoCloseable {
 
   public KeyStore keys() {
     return keys;
+  }
+
+  /** People, admin credentials and the due-diligence workflow's records. */
+  public DiligenceStore diligence() {
+    return diligence;
+  }
+
+  /** Write transactions of other modules' tables, audited in the hash chain in the same commit. */
+  public AuditedWrites audited() {
+    return audited;
   }
 
   /**

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.bulwark.store.Dialect;
 import dev.bulwark.store.EventRecord;
+import dev.bulwark.store.Outbox;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -38,7 +39,8 @@ public final class ChainAppender {
       "INSERT INTO events (seq, type, request_id, key_id, org_id, occurred_at, body, prev_hash,"
           + " hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String INSERT_OUTBOX =
-      "INSERT INTO monitor_outbox (seq, request_id, enqueued_at) VALUES (?, ?, ?)";
+      "INSERT INTO monitor_outbox (seq, request_id, enqueued_at, account, part, payload)"
+          + " VALUES (?, ?, ?, ?, ?, ?)";
   private static final String UPDATE_HEAD = "UPDATE chain_head SET seq = ?, hash = ? WHERE id = 1";
 
   private final Dialect dialect;
@@ -120,9 +122,13 @@ public final class ChainAppender {
         for (EventRecord e : events) {
           s++;
           if (e.toOutbox()) {
+            String account = Outbox.account(e.orgId(), e.keyId());
             outbox.setLong(1, s);
             setText(outbox, 2, e.requestId());
             outbox.setLong(3, enqueuedAt);
+            outbox.setString(4, account);
+            outbox.setInt(5, Outbox.partition(account));
+            setText(outbox, 6, e.outboxPayload());
             outbox.addBatch();
           }
         }

@@ -1,0 +1,5 @@
+/** Implementation of the admin API; not an API. */
+@NullMarked
+package dev.bulwark.admin.internal;
+
+import org.jspecify.annotations.NullMarked;
