@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Everything the gateway learns about one request, written as two events: {@code request.received}
  * (durable before the upstream sees the request) and, at the end, {@code request.completed} or {@code
- * request.rejected}, which also enters the monitoring outbox.
+ * request.rejected}, which also enters the monitoring outbox with the exchange's text as its payload.
  *
  * <p>Text is kept only when the tier's policy retains it; otherwise the record holds SHA-256 digests
  * and lengths. Secrets never enter a record: keys appear by their public id.
@@ -96,6 +96,42 @@ final class ExchangeRecord {
   }
 
   EventRecord finalEvent(Instant at) {
+    EventRecord event = finalRecord(at);
+    return conversation == null ? event : event.withOutboxPayload(monitorPayload());
+  }
+
+  /**
+   * The exchange's text for the asynchronous monitor, whatever the retention: it travels with the
+   * outbox row, outside the hash chain, and the monitor deletes it once it has analysed the exchange.
+   */
+  private String monitorPayload() {
+    return json(g -> {
+      g.writeArrayFieldStart("prompt_turns");
+      if (conversation != null) {
+        for (Turn t : conversation.turns()) {
+          g.writeStartObject();
+          g.writeStringField("role", t.role().name().toLowerCase(java.util.Locale.ROOT));
+          g.writeStringField("text", t.text());
+          g.writeEndObject();
+        }
+      }
+      g.writeEndArray();
+      g.writeArrayFieldStart("completion_parts");
+      if (completion != null) {
+        for (Completion.Part p : completion.parts()) {
+          g.writeStartObject();
+          g.writeNumberField("choice", p.channel().choice());
+          g.writeNumberField("block", p.channel().block());
+          g.writeStringField("kind", p.channel().kind().wireName());
+          g.writeStringField("text", p.text());
+          g.writeEndObject();
+        }
+      }
+      g.writeEndArray();
+    });
+  }
+
+  private EventRecord finalRecord(Instant at) {
     boolean rejected = "rejected".equals(outcome);
     return new EventRecord(
         rejected ? REJECTED : COMPLETED, requestId, keyId(), orgId(), at,

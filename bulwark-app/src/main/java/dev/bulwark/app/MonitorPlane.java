@@ -1,0 +1,123 @@
+package dev.bulwark.app;
+
+import dev.bulwark.app.config.BulwarkConfig;
+import dev.bulwark.app.config.MonitorConfig;
+import dev.bulwark.classify.cascade.ClassifierBundle;
+import dev.bulwark.classify.data.Constitution;
+import dev.bulwark.classify.model.Encoder;
+import dev.bulwark.monitor.Monitor;
+import dev.bulwark.monitor.MonitorSettings;
+import dev.bulwark.monitor.analyzer.AnalyzerEnvironment;
+import dev.bulwark.monitor.analyzer.AnalyzerRegistry;
+import dev.bulwark.monitor.analyzer.BuiltInAnalyzers;
+import dev.bulwark.monitor.analyzer.ExemplarStore;
+import dev.bulwark.monitor.flow.Flowchart;
+import dev.bulwark.monitor.flow.FlowchartParser;
+import dev.bulwark.monitor.flow.FlowchartSource;
+import dev.bulwark.store.Store;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The monitor wired from the configuration: the analyzers (the classifier the gateway uses, the
+ * exemplars in the store, the judge if configured), the flowchart (built in, or a watched file) and
+ * a worker. {@code serve} embeds one; {@code bulwark monitor run} runs one alone.
+ */
+public final class MonitorPlane implements AutoCloseable {
+  private final Monitor monitor;
+  private final @Nullable ScheduledExecutorService watcher;
+
+  private MonitorPlane(Monitor monitor, @Nullable ScheduledExecutorService watcher) {
+    this.monitor = monitor;
+    this.watcher = watcher;
+  }
+
+  public Monitor monitor() {
+    return monitor;
+  }
+
+  /** The flowchart parser this configuration uses (also for {@code bulwark monitor validate}). */
+  public static FlowchartParser parser(BulwarkConfig config, Store store, Clock clock) {
+    return new FlowchartParser(registry(config, store, clock), config.admin().rules().stepDownTiers());
+  }
+
+  /** Loads the configured flowchart. */
+  public static Flowchart flowchart(BulwarkConfig config, FlowchartParser parser) throws IOException {
+    Path file = config.monitor().flowchart();
+    return file == null ? parser.parseDefault() : parser.parse(file);
+  }
+
+  /**
+   * Builds and starts a worker.
+   *
+   * @param workerId this process's worker id, or null for the default (host, pid, random)
+   */
+  public static MonitorPlane start(BulwarkConfig config, Store store, MeterRegistry meters, Clock clock,
+      @Nullable String workerId) throws IOException {
+    MonitorConfig mc = config.monitor();
+    FlowchartParser parser = parser(config, store, clock);
+    FlowchartSource source = new FlowchartSource(flowchart(config, parser));
+    ScheduledExecutorService watcher = null;
+    if (mc.flowchart() != null) {
+      watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "bulwark-monitor-flowchart");
+        t.setDaemon(true);
+        return t;
+      });
+      source.watch(mc.flowchart(), parser, watcher, mc.reloadInterval());
+    }
+    MonitorSettings settings = workerId == null ? mc.settings() : mc.settings().withWorkerId(workerId);
+    Monitor monitor = Monitor.builder()
+        .store(store)
+        .flowcharts(source)
+        .settings(settings)
+        .meters(meters)
+        .clock(clock)
+        .env(System.getenv())
+        .build()
+        .start();
+    return new MonitorPlane(monitor, watcher);
+  }
+
+  private static AnalyzerRegistry registry(BulwarkConfig config, Store store, Clock clock) {
+    Supplier<Encoder> encoder = AnalyzerEnvironment.memoize(Encoder::minilm);
+    Supplier<Constitution> constitution = AnalyzerEnvironment.memoize(Constitution::builtIn);
+    AnalyzerEnvironment env = AnalyzerEnvironment.builder()
+        .encoder(encoder)
+        .bundle(() -> bundle(config, encoder))
+        .constitution(constitution)
+        .exemplars(() -> new ExemplarStore(store, clock).load(encoder.get(), constitution.get()))
+        .judge(config.monitor().judge())
+        .clock(clock)
+        .build();
+    return BuiltInAnalyzers.registry(env).build();
+  }
+
+  /** The classifier the gateway's first classifier stage uses, else the built-in model. */
+  private static ClassifierBundle bundle(BulwarkConfig config, Supplier<Encoder> encoder) {
+    for (BulwarkConfig.StageSpec s : config.stages()) {
+      if (s instanceof BulwarkConfig.Classifier k && !k.model().equals("builtin")) {
+        try {
+          return ClassifierBundle.load(Path.of(k.model()), k.digest(), encoder);
+        } catch (IOException e) {
+          throw new IllegalStateException("monitor: cannot load the classifier " + k.model() + ": " + e.getMessage(), e);
+        }
+      }
+    }
+    return ClassifierBundle.builtIn(encoder);
+  }
+
+  @Override
+  public void close() {
+    monitor.close();
+    if (watcher != null) {
+      watcher.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,163 @@
+package dev.bulwark.monitor.analyzer;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.bulwark.classify.cascade.ClassifierBundle;
+import dev.bulwark.classify.data.Constitution;
+import dev.bulwark.classify.model.Encoder;
+import dev.bulwark.core.Ticker;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the built-in analyzers are made from. Heavy parts (the classifier bundle, the encoder, the
+ * exemplar index) are suppliers, called once and only when a flowchart uses an analyzer that needs
+ * them, so a flowchart of rules alone starts in milliseconds.
+ */
+public final class AnalyzerEnvironment {
+  private final Supplier<ClassifierBundle> bundle;
+  private final Supplier<Encoder> encoder;
+  private final Supplier<ExemplarIndex> exemplars;
+  private final Supplier<Constitution> constitution;
+  private final @Nullable JudgeSettings judge;
+  private final HttpClient http;
+  private final Clock clock;
+  private final Ticker ticker;
+
+  private AnalyzerEnvironment(Builder b) {
+    this.encoder = memoize(b.encoder);
+    Supplier<Encoder> enc = this.encoder;
+    this.bundle = memoize(b.bundle != null ? b.bundle : () -> ClassifierBundle.builtIn(enc));
+    this.exemplars = memoize(requireNonNull(b.exemplars, "exemplars"));
+    this.constitution = memoize(b.constitution);
+    this.judge = b.judge;
+    this.http = b.http != null ? b.http : HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    this.clock = b.clock;
+    this.ticker = b.ticker;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public ClassifierBundle bundle() {
+    return bundle.get();
+  }
+
+  public Encoder encoder() {
+    return encoder.get();
+  }
+
+  public ExemplarIndex exemplars() {
+    return exemplars.get();
+  }
+
+  public Constitution constitution() {
+    return constitution.get();
+  }
+
+  public @Nullable JudgeSettings judge() {
+    return judge;
+  }
+
+  public HttpClient http() {
+    return http;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  public Ticker ticker() {
+    return ticker;
+  }
+
+  /** A thread-safe supplier that calls {@code s} once. */
+  public static <T> Supplier<T> memoize(Supplier<T> s) {
+    requireNonNull(s, "s");
+    return new Supplier<>() {
+      private volatile @Nullable T value;
+
+      @Override
+      public T get() {
+        T v = value;
+        if (v == null) {
+          synchronized (this) {
+            v = value;
+            if (v == null) {
+              v = requireNonNull(s.get(), "supplier returned null");
+              value = v;
+            }
+          }
+        }
+        return v;
+      }
+    };
+  }
+
+  /** Builds an {@link AnalyzerEnvironment}. */
+  public static final class Builder {
+    private @Nullable Supplier<ClassifierBundle> bundle;
+    private Supplier<Encoder> encoder = Encoder::minilm;
+    private @Nullable Supplier<ExemplarIndex> exemplars;
+    private Supplier<Constitution> constitution = Constitution::builtIn;
+    private @Nullable JudgeSettings judge;
+    private @Nullable HttpClient http;
+    private Clock clock = Clock.systemUTC();
+    private Ticker ticker = Ticker.system();
+
+    private Builder() {}
+
+    /** The classifier cascade's models (default: the built-in model, with {@link #encoder}). */
+    public Builder bundle(Supplier<ClassifierBundle> bundle) {
+      this.bundle = requireNonNull(bundle, "bundle");
+      return this;
+    }
+
+    public Builder encoder(Supplier<Encoder> encoder) {
+      this.encoder = requireNonNull(encoder, "encoder");
+      return this;
+    }
+
+    /** The exemplar index the similarity analyzer searches (required). */
+    public Builder exemplars(Supplier<ExemplarIndex> exemplars) {
+      this.exemplars = requireNonNull(exemplars, "exemplars");
+      return this;
+    }
+
+    public Builder constitution(Supplier<Constitution> constitution) {
+      this.constitution = requireNonNull(constitution, "constitution");
+      return this;
+    }
+
+    /** The LLM judge's model; without one the judge analyzer is unavailable. */
+    public Builder judge(@Nullable JudgeSettings judge) {
+      this.judge = judge;
+      return this;
+    }
+
+    public Builder http(HttpClient http) {
+      this.http = requireNonNull(http, "http");
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = requireNonNull(clock, "clock");
+      return this;
+    }
+
+    public Builder ticker(Ticker ticker) {
+      this.ticker = requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    public AnalyzerEnvironment build() {
+      if (exemplars == null) {
+        throw new IllegalStateException("exemplars: set the exemplar index (ExemplarStore.loader(...))");
+      }
+      return new AnalyzerEnvironment(this);
+    }
+  }
+}
