@@ -11,14 +11,24 @@ import dev.bulwark.core.pipeline.Stage;
 import dev.bulwark.core.pipeline.StageRunner;
 import dev.bulwark.core.pipeline.StreamingGuard;
 import dev.bulwark.core.pipeline.StreamingStage;
+import dev.bulwark.protocol.model.ChatRequest;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 
 /**
  * The stages every request goes through: prompt stages before the model, streaming stages on every
  * chunk of the completion, completion stages on the finished completion. Immutable; a running gateway
  * swaps a whole pipeline at once.
+ *
+ * <p>Two hooks serve rapid response: a <em>system addendum</em> per policy (a prompt patch: extra
+ * system instructions the gateway appends to requests under that policy before forwarding them), and
+ * <em>canaries</em>: another pipeline that requests under a given policy use instead of this one, so
+ * that a new version can run for some tiers first. A request picks its pipeline once, with {@link
+ * #forPolicy}, and keeps it for its whole life.
  */
 public final class SafeguardPipeline {
   private final List<PromptStage> promptStages;
@@ -27,13 +37,19 @@ public final class SafeguardPipeline {
   private final Guard<Conversation> promptGuard;
   private final StreamingGuard streamingGuard;
   private final Guard<Guard.Exchange> completionGuard;
+  private final Map<String, String> addenda;
+  private final Map<String, SafeguardPipeline> canaries;
 
   private SafeguardPipeline(
       List<PromptStage> prompt,
       List<StreamingStage> streaming,
       List<CompletionStage> completion,
+      Map<String, String> addenda,
+      Map<String, SafeguardPipeline> canaries,
       Executor offload,
       Ticker ticker) {
+    this.addenda = Map.copyOf(addenda);
+    this.canaries = Map.copyOf(canaries);
     this.promptStages = List.copyOf(prompt);
     this.streamingStages = List.copyOf(streaming);
     this.completionStages = List.copyOf(completion);
@@ -68,12 +84,43 @@ public final class SafeguardPipeline {
     return !completionStages.isEmpty();
   }
 
+  /** The pipeline requests under {@code policyName} use: its canary if it has one, else this one. */
+  public SafeguardPipeline forPolicy(String policyName) {
+    SafeguardPipeline canary = canaries.get(requireNonNull(policyName, "policyName"));
+    return canary != null ? canary : this;
+  }
+
+  /** The extra system instructions for requests under {@code policyName} (its own, else those for {@code *}). */
+  public Optional<String> systemAddendum(String policyName) {
+    String own = addenda.get(requireNonNull(policyName, "policyName"));
+    return Optional.ofNullable(own != null ? own : addenda.get(Builder.ALL_POLICIES));
+  }
+
+  /** {@code request} with the policy's system addendum appended, or unchanged when it has none. */
+  public ChatRequest patchRequest(ChatRequest request, String policyName) {
+    Optional<String> addendum = systemAddendum(policyName);
+    return addendum.isEmpty() ? request : request.withSystemAppended(addendum.get());
+  }
+
+  /** A builder holding this pipeline's stages and addenda (not its canaries), to derive another version. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.prompt.addAll(promptStages);
+    b.streaming.addAll(streamingStages);
+    b.completion.addAll(completionStages);
+    b.addenda.putAll(addenda);
+    return b;
+  }
+
   /** One line per stage, for the start-up banner. */
   public List<String> describe() {
     List<String> lines = new ArrayList<>();
     promptStages.forEach(s -> lines.add("prompt     " + id(s)));
     streamingStages.forEach(s -> lines.add("streaming  " + id(s)));
     completionStages.forEach(s -> lines.add("completion " + id(s)));
+    addenda.keySet().stream().sorted().forEach(p -> lines.add("addendum   policy " + p));
+    canaries.keySet().stream().sorted().forEach(p -> lines.add("canary     policy " + p + ": "
+        + String.join(", ", canaries.get(p).describe())));
     return lines;
   }
 
@@ -83,11 +130,51 @@ public final class SafeguardPipeline {
 
   /** Collects stages; a stage implementing several kinds is added once per kind it is given as. */
   public static final class Builder {
+    /** The policy name of an addendum for every policy without its own. */
+    public static final String ALL_POLICIES = "*";
+
     private final List<PromptStage> prompt = new ArrayList<>();
     private final List<StreamingStage> streaming = new ArrayList<>();
     private final List<CompletionStage> completion = new ArrayList<>();
+    private final Map<String, String> addenda = new LinkedHashMap<>();
+    private final Map<String, SafeguardPipeline> canaries = new LinkedHashMap<>();
 
     private Builder() {}
+
+    /** Removes every stage named {@code name}, of any kind (to replace it with another version). */
+    public Builder remove(String name) {
+      requireNonNull(name, "name");
+      prompt.removeIf(s -> s.name().equals(name));
+      streaming.removeIf(s -> s.name().equals(name));
+      completion.removeIf(s -> s.name().equals(name));
+      return this;
+    }
+
+    /**
+     * Extra system instructions for requests under {@code policyName} ({@value #ALL_POLICIES}: every
+     * policy without its own), replacing any set before.
+     */
+    public Builder systemAddendum(String policyName, String text) {
+      requireNonNull(policyName, "policyName");
+      if (requireNonNull(text, "text").isBlank()) {
+        throw new IllegalArgumentException("the system addendum for policy " + policyName + " is blank");
+      }
+      addenda.put(policyName, text);
+      return this;
+    }
+
+    /** The pipeline requests under {@code policyName} use instead of this one. */
+    public Builder canary(String policyName, SafeguardPipeline pipeline) {
+      requireNonNull(policyName, "policyName");
+      requireNonNull(pipeline, "pipeline");
+      if (!pipeline.canaries.isEmpty()) {
+        throw new IllegalArgumentException("a canary pipeline cannot have canaries of its own");
+      }
+      if (canaries.putIfAbsent(policyName, pipeline) != null) {
+        throw new IllegalArgumentException("policy " + policyName + " already has a canary");
+      }
+      return this;
+    }
 
     public Builder prompt(PromptStage stage) {
       prompt.add(unique(prompt, requireNonNull(stage, "stage")));
@@ -110,7 +197,7 @@ public final class SafeguardPipeline {
      * @param offload where stages that declare {@link Stage.Execution#OFFLOAD} run
      */
     public SafeguardPipeline build(Executor offload, Ticker ticker) {
-      return new SafeguardPipeline(prompt, streaming, completion, offload, ticker);
+      return new SafeguardPipeline(prompt, streaming, completion, addenda, canaries, offload, ticker);
     }
 
     private static <S extends Stage> S unique(List<S> existing, S stage) {

@@ -235,9 +235,17 @@ public final class ChatHandler implements Handler<HttpServerRequest> {
       Conversation conv = Conversations.of(parsed);
       conversation = conv;
       x.conversation = conv;
+      // An organization's grant may cover some models only: resolve again now that the model is known.
+      Optional<Policy> forModel = g.policies.resolve(requireNonNull(x.principal), parsed.model());
+      if (forModel.isEmpty()) {
+        reject(ErrorKind.PERMISSION, "this key's tier has no policy configured; ask the operator", null);
+        return;
+      }
+      policy = forModel.get();
+      x.policy = forModel.get();
       // One pipeline for the whole request, even if an operator swaps it meanwhile.
-      SafeguardPipeline pipeline = g.pipeline.get();
       Policy p = requireNonNull(policy);
+      SafeguardPipeline pipeline = g.pipeline.get().forPolicy(p.name());
       CompletableFuture<Decision> decision = pipeline.promptGuard().check(conv, p);
       CompletableFuture<Long> received = g.events.append(x.receivedEvent());
       CompletableFuture.allOf(decision, received)
@@ -277,7 +285,7 @@ public final class ChatHandler implements Handler<HttpServerRequest> {
       ChatRequest c = requireNonNull(chat);
       UpstreamClient up = requireNonNull(upstream);
       Protocol upstreamProtocol = up.spec().protocol();
-      ChatRequest outbound = c.withModel(requireNonNull(x.upstreamModel));
+      ChatRequest outbound = pipeline.patchRequest(c.withModel(requireNonNull(x.upstreamModel)), requireNonNull(policy).name());
       if (c.stream() && upstreamProtocol == Protocol.OPENAI) {
         outbound = outbound.withIncludeUsage(true);
       }

@@ -1,0 +1,144 @@
+package dev.bulwark.app.cli;
+
+import dev.bulwark.app.config.BulwarkConfig;
+import dev.bulwark.classify.canon.Canonicalizer;
+import dev.bulwark.classify.cascade.Band;
+import dev.bulwark.classify.data.DataSets;
+import dev.bulwark.classify.data.TrainingCorpus;
+import dev.bulwark.classify.exemplar.Embedder;
+import dev.bulwark.classify.model.Encoder;
+import dev.bulwark.classify.phrase.PhraseStage;
+import dev.bulwark.classify.stage.ClassifierStage;
+import dev.bulwark.core.Ticker;
+import dev.bulwark.gateway.SafeguardPipeline;
+import dev.bulwark.response.RapidResponse;
+import dev.bulwark.response.TrainingPool;
+import dev.bulwark.response.patch.BaseClassifier;
+import dev.bulwark.response.review.Redactor;
+import dev.bulwark.response.review.ReviewQueue;
+import dev.bulwark.store.Store;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Rapid response assembled from the configuration, for the {@code respond} and {@code review}
+ * commands: the configured stages as the evaluation base (run on the caller's thread), the configured
+ * classifier as the base a classifier patch starts from, the training pool from the shared data. The
+ * CLI writes deployments to the store; a running server applies them.
+ */
+final class ResponseCommands {
+  private ResponseCommands() {}
+
+  static RapidResponse responder(BulwarkConfig cfg, Store store, @Nullable Path dataDir) {
+    Supplier<Encoder> encoder = memo(Encoder::minilm);
+    Supplier<BaseClassifier> base = memo(() -> baseClassifier(cfg, encoder));
+    Path data = dataDir != null ? dataDir : DataSets.DEFAULT_DIR;
+    Supplier<TrainingPool> pool = memo(() -> {
+      if (!Files.isDirectory(data)) {
+        throw new IllegalStateException("no training data at " + data.toAbsolutePath().normalize() + " (set --data)");
+      }
+      try {
+        return TrainingPool.from(TrainingCorpus.builder().dataDir(data).build().assemble(), Canonicalizer.defaults());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    Embedder embedder = lazyEmbedder(encoder);
+    return RapidResponse.builder()
+        .store(store)
+        .clock(Clock.systemUTC())
+        .embedder(embedder)
+        .encoder(encoder)
+        .baseClassifier(base)
+        .pool(pool)
+        .evaluationBase(evaluationBase(cfg, base))
+        .reviews(reviews(store, null))
+        .build();
+  }
+
+  static ReviewQueue reviews(Store store, java.util.@Nullable List<String> seniors) {
+    ReviewQueue.Settings s = ReviewQueue.Settings.defaults();
+    if (seniors != null) {
+      s = s.withSeniors(seniors);
+    }
+    return new ReviewQueue(new dev.bulwark.response.ResponseStore(store),
+        new dev.bulwark.response.internal.Audit(store.events(), Clock.systemUTC()), new Redactor(), s);
+  }
+
+  /** The configured stages, built as {@code serve} builds them, to run on the caller's thread. */
+  static SafeguardPipeline evaluationBase(BulwarkConfig cfg, Supplier<BaseClassifier> base) {
+    SafeguardPipeline.Builder b = SafeguardPipeline.builder();
+    for (BulwarkConfig.StageSpec spec : cfg.stages()) {
+      if (spec instanceof BulwarkConfig.PhraseList p) {
+        PhraseStage stage = new PhraseStage(p.name(), p.rules());
+        b.prompt(stage).streaming(stage);
+      } else if (spec instanceof BulwarkConfig.Classifier k) {
+        BaseClassifier c = k.model().equals("builtin") ? base.get() : load(k);
+        Band band = !k.stage2() ? Band.NONE
+            : k.bandLow() != null && k.bandHigh() != null ? new Band(k.bandLow(), k.bandHigh()) : c.bundle().band();
+        ClassifierStage stage = new ClassifierStage(k.name(), c.bundle(),
+            c.bundle().cascade(Canonicalizer.defaults(), Ticker.system()).withBand(band), k.scope(), k.checkpointChars());
+        if (stage.scansPrompts()) {
+          b.prompt(stage);
+        }
+        if (stage.scansCompletions()) {
+          b.streaming(stage);
+        }
+      }
+    }
+    return b.build(Runnable::run, Ticker.system());
+  }
+
+  private static BaseClassifier baseClassifier(BulwarkConfig cfg, Supplier<Encoder> encoder) {
+    for (BulwarkConfig.StageSpec spec : cfg.stages()) {
+      if (spec instanceof BulwarkConfig.Classifier k && !k.model().equals("builtin")) {
+        return load(k);
+      }
+    }
+    return BaseClassifier.builtIn(encoder);
+  }
+
+  private static BaseClassifier load(BulwarkConfig.Classifier k) {
+    try {
+      byte[] bytes = Files.readAllBytes(Path.of(k.model()));
+      dev.bulwark.classify.model.ModelArchive.read(bytes, k.digest());
+      return BaseClassifier.of(bytes, Encoder::minilm);
+    } catch (IOException e) {
+      throw new UncheckedIOException("stages." + k.name() + ".model: cannot read " + k.model(), e);
+    }
+  }
+
+  private static Embedder lazyEmbedder(Supplier<Encoder> encoder) {
+    Supplier<Embedder> e = memo(() -> Embedder.minilm(encoder.get(), Canonicalizer.defaults(), 6));
+    return new Embedder() {
+      @Override
+      public String encoderId() {
+        return e.get().encoderId();
+      }
+
+      @Override
+      public java.util.List<float[]> embed(String text) {
+        return e.get().embed(text);
+      }
+    };
+  }
+
+  static <T> Supplier<T> memo(Supplier<T> s) {
+    return new Supplier<>() {
+      private @Nullable T value;
+
+      @Override
+      public synchronized T get() {
+        if (value == null) {
+          value = s.get();
+        }
+        return value;
+      }
+    };
+  }
+}

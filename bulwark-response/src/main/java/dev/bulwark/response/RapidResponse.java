@@ -1,0 +1,709 @@
+package dev.bulwark.response;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bulwark.classify.Category;
+import dev.bulwark.classify.canon.Canonicalizer;
+import dev.bulwark.classify.cascade.Cascade;
+import dev.bulwark.classify.data.Vocabulary;
+import dev.bulwark.classify.exemplar.Embedder;
+import dev.bulwark.classify.exemplar.ExemplarIndex;
+import dev.bulwark.classify.model.Encoder;
+import dev.bulwark.classify.model.TrainingText;
+import dev.bulwark.classify.phrase.PhraseRule;
+import dev.bulwark.core.Ticker;
+import dev.bulwark.gateway.SafeguardPipeline;
+import dev.bulwark.response.gate.GateResult;
+import dev.bulwark.response.gate.GateResults;
+import dev.bulwark.response.gate.ReleaseVerdicts;
+import dev.bulwark.response.gate.ShadowStage;
+import dev.bulwark.response.gate.ValidationGate;
+import dev.bulwark.response.intake.Intake;
+import dev.bulwark.response.internal.Audit;
+import dev.bulwark.response.internal.Json;
+import dev.bulwark.response.patch.BaseClassifier;
+import dev.bulwark.response.patch.ClassifierPatcher;
+import dev.bulwark.response.patch.ExemplarPatcher;
+import dev.bulwark.response.patch.PromptPatch;
+import dev.bulwark.response.patch.Signatures;
+import dev.bulwark.response.proliferate.PayloadCodec;
+import dev.bulwark.response.proliferate.Proliferator;
+import dev.bulwark.response.proliferate.WrapperSplitter;
+import dev.bulwark.response.registry.ArtifactKind;
+import dev.bulwark.response.registry.DeploymentState;
+import dev.bulwark.response.registry.DeploymentWatcher;
+import dev.bulwark.response.registry.Deployments;
+import dev.bulwark.response.registry.LoadedRelease;
+import dev.bulwark.response.registry.Registry;
+import dev.bulwark.response.registry.Release;
+import dev.bulwark.response.registry.ReleaseLoader;
+import dev.bulwark.response.registry.ReleasePipelines;
+import dev.bulwark.response.review.Priority;
+import dev.bulwark.response.review.ReviewQueue;
+import dev.bulwark.store.Store;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The rapid-response loop, from a report to a validated, deployed patch:
+ *
+ * <ol>
+ *   <li>{@link #report}: intake deduplicates the report and groups it into a family;
+ *   <li>{@link #respond}: the family's examples are proliferated (variants stored with the family);
+ *       patches are built (exemplar index, signature rule, classifier fine-tune, prompt patch), each
+ *       an artifact with provenance in the registry; candidate releases are put to the validation gate
+ *       in order (everything; without the classifier patch; the prompt patch alone as a stopgap) and
+ *       the first that passes is deployed (or shadowed, or run as a canary); refused candidates and
+ *       families left with a stopgap go to the review queue;
+ *   <li>{@link #finishShadow} completes a shadow period; {@link #deployments()} rolls back.
+ * </ol>
+ *
+ * <p>Evaluation runs the same stages a gateway runs, composed over the configured base pipeline on the
+ * caller's thread. Deployment writes the desired state to the store and, when a watcher is attached,
+ * applies it at once. Every step is audited. Not thread-safe for concurrent {@link #respond} calls
+ * (they are serialized); intake is thread-safe.
+ */
+public final class RapidResponse {
+  private final ResponseStore store;
+  private final Audit audit;
+  private final Clock clock;
+  private final Canonicalizer canonicalizer;
+  private final @Nullable Embedder embedder;
+  /** The same vectors, memoized: evaluation and exemplar thresholds embed the same benign texts again and again. */
+  private final @Nullable Embedder memoEmbedder;
+  private final Supplier<Encoder> encoder;
+  private final Supplier<BaseClassifier> baseClassifier;
+  private final Supplier<TrainingPool> pool;
+  private final Vocabulary vocabulary;
+  private final Proliferator.Settings proliferation;
+  private final ClassifierPatcher.@Nullable Settings classifierPatch;
+  private final ValidationGate gate;
+  private final Registry registry;
+  private final Deployments deployments;
+  private final GateResults gateResults;
+  private final ReleaseLoader loader;
+  private final ReleasePipelines evaluation;
+  private final Intake intake;
+  private final @Nullable DeploymentWatcher watcher;
+  private final @Nullable ReviewQueue reviews;
+  private final List<String> promptPatchPolicies;
+  private final Map<String, ShadowRun> shadows = new LinkedHashMap<>();
+
+  private RapidResponse(Builder b) {
+    Store s = requireNonNull(b.store, "store");
+    this.clock = b.clock;
+    this.store = new ResponseStore(s);
+    this.audit = new Audit(s.events(), clock);
+    this.canonicalizer = b.canonicalizer;
+    this.embedder = b.embedder;
+    this.encoder = requireNonNull(b.encoder, "encoder");
+    this.baseClassifier = requireNonNull(b.baseClassifier, "baseClassifier");
+    this.pool = requireNonNull(b.pool, "pool");
+    this.vocabulary = b.vocabulary;
+    this.proliferation = b.proliferation;
+    this.classifierPatch = b.classifierPatch;
+    this.gate = b.sharedGate != null ? b.sharedGate : new ValidationGate(b.gate, clock);
+    this.registry = new Registry(store.jdbc(), audit);
+    this.deployments = new Deployments(store.jdbc(), registry, audit);
+    this.gateResults = new GateResults(store.jdbc(), audit);
+    String encoderId = embedder != null ? embedder.encoderId() : "none";
+    this.loader = new ReleaseLoader(registry, encoder, encoderId);
+    this.memoEmbedder = embedder == null ? null : Embedder.memoizing(embedder, 20_000);
+    Embedder evalEmbedder = memoEmbedder;
+    this.evaluation = ReleasePipelines.builder()
+        .base(requireNonNull(b.evaluationBase, "evaluationBase"))
+        .embedder(() -> requireNonNull(evalEmbedder, "exemplar releases need an embedder"))
+        .canonicalizer(canonicalizer)
+        .offload(Runnable::run)
+        .build();
+    this.intake = new Intake(store, canonicalizer, embedder, audit, b.groupingCosine, b.groupingShingles);
+    this.watcher = b.watcher;
+    this.reviews = b.reviews;
+    this.promptPatchPolicies = List.copyOf(b.promptPatchPolicies);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public ResponseStore store() {
+    return store;
+  }
+
+  public Registry registry() {
+    return registry;
+  }
+
+  public Deployments deployments() {
+    return deployments;
+  }
+
+  public GateResults gateResults() {
+    return gateResults;
+  }
+
+  public ReleaseLoader loader() {
+    return loader;
+  }
+
+  public Intake intake() {
+    return intake;
+  }
+
+  public ValidationGate gate() {
+    return gate;
+  }
+
+  /** Takes a report in (dedup, family). */
+  public Intake.Result report(NewReport r) {
+    return intake.submit(r);
+  }
+
+  /**
+   * How to respond.
+   *
+   * @param seed proliferation's seed
+   * @param classifier whether to build a classifier patch (when the responder has one configured)
+   * @param exemplars whether to build an exemplar patch
+   * @param signature whether to look for a signature rule
+   * @param stopgap whether to fall back to a prompt patch when nothing that blocks passes the gate
+   * @param canaryPolicies deploy as a canary for these policies instead of everywhere (empty: everywhere)
+   * @param actor who asked, for the audit log
+   */
+  public record Options(long seed, boolean classifier, boolean exemplars, boolean signature, boolean stopgap,
+      Set<String> canaryPolicies, String actor) {
+    public Options {
+      canaryPolicies = Set.copyOf(canaryPolicies);
+      requireNonNull(actor, "actor");
+    }
+
+    /** Everything on, seed 1, everywhere. */
+    public static Options defaults(String actor) {
+      return new Options(1L, true, true, true, true, Set.of(), actor);
+    }
+
+    public Options withSeed(long s) {
+      return new Options(s, classifier, exemplars, signature, stopgap, canaryPolicies, actor);
+    }
+
+    public Options withClassifier(boolean on) {
+      return new Options(seed, on, exemplars, signature, stopgap, canaryPolicies, actor);
+    }
+
+    public Options withExemplars(boolean on) {
+      return new Options(seed, classifier, on, signature, stopgap, canaryPolicies, actor);
+    }
+
+    public Options withSignature(boolean on) {
+      return new Options(seed, classifier, exemplars, on, stopgap, canaryPolicies, actor);
+    }
+
+    public Options withCanary(Set<String> policies) {
+      return new Options(seed, classifier, exemplars, signature, stopgap, policies, actor);
+    }
+  }
+
+  /** One candidate and the gate's decision on it. */
+  public record Attempt(Release release, GateResult gate) {}
+
+  /**
+   * What a response did.
+   *
+   * @param wrapper how proliferation split the attack (method and codec), or "none"
+   * @param attempts every candidate put to the gate, in order
+   * @param deployed the release deployed, or null (refused everywhere, or waiting for its shadow period)
+   * @param shadowing the release in its shadow period, or null
+   * @param deployment the deployment row written, or null
+   * @param timings seconds per step: proliferate, exemplars, signature, classifier, gate, deploy, total
+   */
+  public record Outcome(String familyId, int variants, int twins, String wrapper, List<Attempt> attempts,
+      @Nullable Release deployed, @Nullable Release shadowing, @Nullable DeploymentState deployment,
+      Map<String, Double> timings) {}
+
+  /** Runs the loop for a family (see the class comment). */
+  public synchronized Outcome respond(String familyId, Options options) {
+    requireNonNull(options, "options");
+    long start = System.nanoTime();
+    Map<String, Double> timings = new LinkedHashMap<>();
+    Family family = store.family(familyId).orElseThrow(() -> new ResponseException("no family " + familyId));
+    List<Exchange> examples = examples(familyId);
+    TrainingPool data = pool.get().withBenignRegression(store.benign());
+
+    long t = System.nanoTime();
+    Proliferator proliferator = new Proliferator(data, vocabulary, new WrapperSplitter(data.harmful(), harmScorer()), proliferation);
+    Proliferator.Result pr = proliferator.proliferate(familyId, examples, options.seed());
+    store.replaceVariants(familyId, pr.variants());
+    List<Exchange> trainAttacks = new ArrayList<>();
+    List<Variant> trainAttackVariants = new ArrayList<>();
+    List<Exchange> heldBack = new ArrayList<>();
+    List<Variant> twins = new ArrayList<>();
+    for (Variant v : pr.variants()) {
+      if (v.role() == Variant.Role.TWIN) {
+        if (!v.heldBack()) {
+          twins.add(v);
+        }
+      } else if (v.heldBack()) {
+        heldBack.add(v.exchange());
+      } else {
+        trainAttacks.add(v.exchange());
+        trainAttackVariants.add(v);
+      }
+    }
+    String wrapper = pr.wrapper().map(w -> w.method() + "/" + (w.codec() == null ? "opaque" : w.codec().id())).orElse("none");
+    audit.record("response.family.proliferated", Json.object().put("family", familyId).put("seed", options.seed())
+        .put("variants", pr.variants().size()).put("held_back", heldBack.size()).put("twins", twins.size())
+        .put("wrapper", wrapper));
+    timings.put("proliferate", seconds(t));
+
+    DeploymentState state = deployments.current();
+    Release currentRelease = state.releaseId() == null ? null : registry.requireRelease(state.releaseId());
+    LoadedRelease current = loader.load(state.releaseId());
+    Release.Spec currentSpec = currentRelease == null ? Release.Spec.EMPTY : currentRelease.spec();
+    String version = familyId + "-" + String.format(Locale.ROOT, "%d", clock.millis());
+
+    String exemplarsId = null;
+    t = System.nanoTime();
+    if (options.exemplars() && memoEmbedder != null) {
+      ExemplarPatcher.Result ex = ExemplarPatcher.withDefaults(memoEmbedder)
+          .patch(current.exemplars(), "exemplars-" + version, familyId, examples, trainAttacks, data.benignCalibration());
+      ObjectNode prov = provenance(familyId, options).put("threshold", ex.threshold())
+          .put("max_benign_similarity", ex.maxBenignSimilarity()).put("exemplars", ex.exemplars())
+          .put("vectors", ex.index().size()).put("families", ex.index().families().size());
+      exemplarsId = registry.put(ArtifactKind.EXEMPLARS, familyId, ex.index().toArchive(prov).toBytes()).id();
+    }
+    timings.put("exemplars", seconds(t));
+
+    String signaturesId = null;
+    t = System.nanoTime();
+    if (options.signature()) {
+      List<Exchange> benign = new ArrayList<>(data.benignCalibration());
+      benign.addAll(data.benignRegression());
+      Optional<PhraseRule> rule = Signatures.find(familyId, examples.stream().map(Exchange::lastUserText).toList(),
+          pr.wrapper(), benign);
+      if (rule.isPresent()) {
+        List<PhraseRule> rules = new ArrayList<>();
+        for (PhraseRule r : current.signatures()) {
+          if (!r.id().equals(Signatures.ruleId(familyId))) {
+            rules.add(r);
+          }
+        }
+        rules.add(rule.get());
+        signaturesId = registry.put(ArtifactKind.SIGNATURES, familyId,
+            Signatures.toArchive("signatures-" + version, rules, provenance(familyId, options).put("rules", rules.size()))
+                .toBytes()).id();
+      }
+    }
+    timings.put("signature", seconds(t));
+
+    String classifierId = null;
+    t = System.nanoTime();
+    if (options.classifier() && classifierPatch != null) {
+      BaseClassifier base = currentSpec.classifier() == null ? baseClassifier.get()
+          : BaseClassifier.of(registry.bytes(currentSpec.classifier()), encoder);
+      Cascade baseCascade = base.bundle().cascade(canonicalizer, Ticker.system());
+      double jailbreakThreshold = base.bundle().promptThresholds().get(Category.JAILBREAK);
+      List<TrainingText> attacks = new ArrayList<>();
+      for (Exchange e : examples) {
+        attacks.add(ClassifierPatcher.text(e, EnumSet.of(Category.JAILBREAK, Category.HARMFUL_OTHER)));
+      }
+      for (Variant v : trainAttackVariants) {
+        attacks.add(ClassifierPatcher.text(v.exchange(), v.targets()));
+      }
+      List<TrainingText> negatives = new ArrayList<>();
+      boolean enciphered = pr.wrapper().map(w -> w.codec() != PayloadCodec.IDENTITY).orElse(false);
+      for (Variant v : twins) {
+        // A wrapper the deployed model already calls a jailbreak stays one around a benign request,
+        // as the training data labels it; so does a request hidden behind a cipher with an
+        // instruction to decode it and comply, whatever it asks: that is evasion in itself. Otherwise
+        // the twin is a true hard negative.
+        boolean jailbreak = enciphered || baseCascade.classifyPrompt(v.exchange().lastUserText()).probabilities().get(Category.JAILBREAK)
+            >= jailbreakThreshold;
+        negatives.add(ClassifierPatcher.text(v.exchange(), jailbreak ? Set.of(Category.JAILBREAK) : Set.of()));
+      }
+      List<TrainingText> extra = new ArrayList<>();
+      store.regression().forEach((fam, list) -> {
+        if (!fam.equals(familyId)) {
+          list.forEach(e -> extra.add(ClassifierPatcher.text(e, EnumSet.of(Category.JAILBREAK))));
+        }
+      });
+      ClassifierPatcher.Result cp = new ClassifierPatcher(classifierPatch, canonicalizer, encoder)
+          .patch(base, attacks, negatives, extra, data, base.bundle().version() + "+" + familyId, provenance(familyId, options));
+      classifierId = registry.put(ArtifactKind.CLASSIFIER, familyId, cp.archive()).id();
+    }
+    timings.put("classifier", seconds(t));
+
+    List<PromptPatch> otherPatches = new ArrayList<>();
+    for (PromptPatch p : current.promptPatches()) {
+      if (!p.familyId().equals(familyId)) {
+        otherPatches.add(p);
+      }
+    }
+    String withoutOwnPatch = otherPatches.size() == current.promptPatches().size() ? currentSpec.promptPatches()
+        : otherPatches.isEmpty() ? null
+        : registry.put(ArtifactKind.PROMPT_PATCHES, familyId,
+            PromptPatch.toArchive("prompt-patches-" + version + "-retired", otherPatches, provenance(familyId, options)).toBytes()).id();
+
+    List<Release.Spec> candidates = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
+    Release.Spec blocking = currentSpec.withPromptPatches(withoutOwnPatch);
+    if (exemplarsId != null) {
+      blocking = blocking.withExemplars(exemplarsId);
+    }
+    if (signaturesId != null) {
+      blocking = blocking.withSignatures(signaturesId);
+    }
+    if (classifierId != null) {
+      candidates.add(blocking.withClassifier(classifierId));
+      notes.add("exemplars, signature and classifier patch for " + familyId);
+    }
+    if (exemplarsId != null || signaturesId != null) {
+      candidates.add(blocking);
+      notes.add("exemplars and signature for " + familyId + (classifierId == null ? "" : " (without the classifier patch)"));
+    }
+    if (options.stopgap()) {
+      List<PromptPatch> patches = new ArrayList<>(otherPatches);
+      patches.add(PromptPatch.forFamily(familyId, pr.wrapper(), promptPatchPolicies));
+      String pp = registry.put(ArtifactKind.PROMPT_PATCHES, familyId,
+          PromptPatch.toArchive("prompt-patches-" + version, patches, provenance(familyId, options)).toBytes()).id();
+      candidates.add(currentSpec.withPromptPatches(pp));
+      notes.add("prompt patch (stopgap) for " + familyId);
+    }
+
+    t = System.nanoTime();
+    ReleaseVerdicts currentVerdicts = verdicts(current);
+    List<Exchange> benign = data.benignRegression();
+    Map<String, List<Exchange>> regression = store.regression();
+    List<Attempt> attempts = new ArrayList<>();
+    Release passed = null;
+    for (int i = 0; i < candidates.size(); i++) {
+      Release.Spec spec = candidates.get(i);
+      Release r = registry.createRelease(currentRelease == null ? null : currentRelease.id(), familyId, spec, notes.get(i));
+      boolean changes = !spec.withPromptPatches(null).equals(currentSpec.withPromptPatches(null));
+      GateResult g = gate.evaluate(new ValidationGate.Input(r.id(), familyId, verdicts(loader.load(r)), currentVerdicts,
+          heldBack, benign, regression, changes));
+      if (g.passed() && gate.needsShadow(g)) {
+        g = gateResults.record(g);
+        attempts.add(new Attempt(r, g));
+        registry.setStatus(r.id(), Release.Status.SHADOW);
+        startShadow(r, g, currentVerdicts, heldBack, examples, options);
+        timings.put("gate", seconds(t));
+        timings.put("total", seconds(start));
+        return new Outcome(familyId, pr.variants().size() - twinsCount(pr), twinsCount(pr), wrapper, attempts, null, r,
+            null, timings);
+      }
+      g = gateResults.record(g);
+      attempts.add(new Attempt(r, g));
+      if (g.passed()) {
+        passed = r;
+        break;
+      }
+      registry.setStatus(r.id(), Release.Status.REFUSED);
+      if (reviews != null) {
+        reviews.enqueue(new ReviewQueue.NewItem("gate", "the validation gate refused " + r.id() + " for " + familyId + ": "
+            + g.reason(), Priority.HIGH, familyId, null, "-", 0));
+      }
+    }
+    timings.put("gate", seconds(t));
+
+    t = System.nanoTime();
+    DeploymentState deployed = null;
+    if (passed != null) {
+      deployed = deploy(passed, family, examples, heldBack, options);
+    }
+    timings.put("deploy", seconds(t));
+    timings.put("total", seconds(start));
+    return new Outcome(familyId, pr.variants().size() - twinsCount(pr), twinsCount(pr), wrapper, attempts,
+        passed == null ? null : registry.requireRelease(passed.id()), null, deployed, timings);
+  }
+
+  /**
+   * Ends a release's shadow period: adds the shadow check to its gate result, and deploys it if it
+   * passes (or refuses it).
+   */
+  public synchronized GateResult finishShadow(String releaseId, String actor) {
+    ShadowRun run = shadows.remove(releaseId);
+    if (run == null) {
+      throw new ResponseException("release " + releaseId + " is not in a shadow period");
+    }
+    if (watcher != null) {
+      watcher.shadow(null);
+    }
+    GateResult g = gateResults.record(gate.withShadow(run.offline(), run.stage().stats()));
+    Release r = registry.requireRelease(releaseId);
+    if (g.passed()) {
+      Family family = store.family(requireNonNull(r.familyId())).orElseThrow();
+      deploy(r, family, examples(family.id()), run.heldBack(), run.options().withSeed(run.options().seed()));
+    } else {
+      registry.setStatus(releaseId, Release.Status.REFUSED);
+      if (reviews != null) {
+        reviews.enqueue(new ReviewQueue.NewItem("gate", "shadow period refused " + releaseId + ": " + g.reason(),
+            Priority.HIGH, r.familyId(), null, "-", 0));
+      }
+    }
+    return g;
+  }
+
+  /** The shadow stage of a release in its shadow period. */
+  public synchronized Optional<ShadowStage> shadow(String releaseId) {
+    ShadowRun run = shadows.get(releaseId);
+    return run == null ? Optional.empty() : Optional.of(run.stage());
+  }
+
+  private record ShadowRun(ShadowStage stage, GateResult offline, List<Exchange> heldBack, Options options) {}
+
+  private void startShadow(Release r, GateResult offline, ReleaseVerdicts currentVerdicts, List<Exchange> heldBack,
+      List<Exchange> examples, Options options) {
+    if (watcher == null) {
+      throw new ResponseException("a shadow period needs live traffic: run it inside the server (no watcher attached here)");
+    }
+    ReviewQueue q = reviews;
+    ShadowStage stage = new ShadowStage(r.id(), verdicts(loader.load(r)), currentVerdicts, d -> {
+      if (q != null) {
+        q.enqueue(new ReviewQueue.NewItem("gate", "shadow disagreement: " + r.id() + (d.candidateBlocks()
+            ? " would block" : " would allow") + " a live prompt the running version "
+            + (d.candidateBlocks() ? "allows" : "blocks"), Priority.NORMAL, r.familyId(), d.exchange(), "-", 0));
+      }
+    });
+    shadows.put(r.id(), new ShadowRun(stage, offline, heldBack, options));
+    audit.record("response.shadow.started", Json.object().put("release", r.id()).put("family", r.familyId())
+        .put("period_s", gate.settings().shadowPeriod().toSeconds()));
+    watcher.shadow(stage);
+  }
+
+  private DeploymentState deploy(Release r, Family family, List<Exchange> examples, List<Exchange> heldBack, Options options) {
+    DeploymentState before = deployments.current();
+    DeploymentState d;
+    if (options.canaryPolicies().isEmpty()) {
+      d = deployments.deploy(r.id(), options.actor(), "rapid response to " + family.id());
+      registry.setStatus(r.id(), Release.Status.ACTIVE);
+      if (before.releaseId() != null && !before.releaseId().equals(r.id())) {
+        registry.setStatus(before.releaseId(), Release.Status.RETIRED);
+      }
+    } else {
+      d = deployments.canary(r.id(), options.canaryPolicies(), options.actor(), "rapid response to " + family.id() + " (canary)");
+      registry.setStatus(r.id(), Release.Status.CANARY);
+    }
+    if (watcher != null) {
+      watcher.refresh();
+    }
+    LoadedRelease loaded = loader.load(r);
+    boolean blocking = !r.spec().withPromptPatches(null).equals(
+        (before.releaseId() == null ? Release.Spec.EMPTY : registry.requireRelease(before.releaseId()).spec()).withPromptPatches(null));
+    if (blocking) {
+      // What this release blocks of the family becomes its regression corpus: later releases must keep it.
+      ReleaseVerdicts v = verdicts(loaded);
+      List<Exchange> corpus = new ArrayList<>();
+      for (Exchange e : examples) {
+        if (v.blocks(e)) {
+          corpus.add(e);
+        }
+      }
+      for (Exchange e : heldBack) {
+        if (v.blocks(e)) {
+          corpus.add(e);
+        }
+      }
+      store.addRegression(family.id(), corpus, "patch:" + r.id(), clock.instant());
+      store.setFamilyStatus(family.id(), Family.Status.PATCHED, clock.instant());
+    } else {
+      store.setFamilyStatus(family.id(), Family.Status.STOPGAP, clock.instant());
+      if (reviews != null) {
+        reviews.enqueue(new ReviewQueue.NewItem("gate", "only a prompt patch is deployed for " + family.id()
+            + ": nothing that blocks it passed the gate", Priority.HIGH, family.id(), null, "-", 0));
+      }
+    }
+    return d;
+  }
+
+  /** The pipeline verdicts of a release, as evaluation composes it. */
+  public ReleaseVerdicts verdicts(LoadedRelease release) {
+    SafeguardPipeline p = evaluation.compose(release);
+    return new ReleaseVerdicts(release.name(), p, ReleaseVerdicts.EVALUATION);
+  }
+
+  /** A family's distinct example exchanges, from all its reports. */
+  public List<Exchange> examples(String familyId) {
+    Set<Exchange> out = new LinkedHashSet<>();
+    for (Report r : store.reports(familyId)) {
+      out.addAll(r.exchanges());
+    }
+    if (out.isEmpty()) {
+      throw new ResponseException("family " + familyId + " has no examples");
+    }
+    return new ArrayList<>(out);
+  }
+
+  /** The base classifier's harm score of a span (its highest category other than jailbreak), for wrapper splitting. */
+  private java.util.function.ToDoubleFunction<String> harmScorer() {
+    Cascade c = baseClassifier.get().bundle().cascade(canonicalizer, Ticker.system()).withBand(dev.bulwark.classify.cascade.Band.NONE);
+    return text -> {
+      var p = c.classifyPrompt(text).probabilities();
+      double max = 0;
+      for (Category cat : Category.ALL) {
+        if (cat != Category.JAILBREAK) {
+          max = Math.max(max, p.get(cat));
+        }
+      }
+      return max;
+    };
+  }
+
+  private ObjectNode provenance(String familyId, Options options) {
+    return Json.object().put("family", familyId).put("seed", options.seed()).put("actor", options.actor())
+        .put("made_at", clock.instant().toString()).put("generator", "bulwark-response");
+  }
+
+  private static int twinsCount(Proliferator.Result r) {
+    return (int) r.variants().stream().filter(v -> v.role() == Variant.Role.TWIN).count();
+  }
+
+  private static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  /** Builds a {@link RapidResponse}. */
+  public static final class Builder {
+    private @Nullable Store store;
+    private Clock clock = Clock.systemUTC();
+    private Canonicalizer canonicalizer = Canonicalizer.defaults();
+    private @Nullable Embedder embedder;
+    private @Nullable Supplier<Encoder> encoder;
+    private @Nullable Supplier<BaseClassifier> baseClassifier;
+    private @Nullable Supplier<TrainingPool> pool;
+    private Vocabulary vocabulary = dev.bulwark.classify.data.Constitution.builtIn().vocabulary();
+    private Proliferator.Settings proliferation = Proliferator.Settings.defaults();
+    private ClassifierPatcher.@Nullable Settings classifierPatch = ClassifierPatcher.Settings.defaults();
+    private ValidationGate.Settings gate = ValidationGate.Settings.defaults();
+    private @Nullable ValidationGate sharedGate;
+    private @Nullable SafeguardPipeline evaluationBase;
+    private @Nullable DeploymentWatcher watcher;
+    private @Nullable ReviewQueue reviews;
+    private List<String> promptPatchPolicies = List.of("*");
+    private double groupingCosine = 0.90;
+    private double groupingShingles = 0.50;
+
+    private Builder() {}
+
+    public Builder store(Store store) {
+      this.store = requireNonNull(store, "store");
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = requireNonNull(clock, "clock");
+      return this;
+    }
+
+    public Builder canonicalizer(Canonicalizer canonicalizer) {
+      this.canonicalizer = requireNonNull(canonicalizer, "canonicalizer");
+      return this;
+    }
+
+    /** The embedder of exemplar patches and intake grouping; without one, neither uses embeddings. */
+    public Builder embedder(Embedder embedder) {
+      this.embedder = requireNonNull(embedder, "embedder");
+      return this;
+    }
+
+    /** Supplies the stage-2 encoder when a classifier bundle with a stage 2 is read. */
+    public Builder encoder(Supplier<Encoder> encoder) {
+      this.encoder = requireNonNull(encoder, "encoder");
+      return this;
+    }
+
+    /** The configured classifier, which the first classifier patch starts from. */
+    public Builder baseClassifier(Supplier<BaseClassifier> base) {
+      this.baseClassifier = requireNonNull(base, "base");
+      return this;
+    }
+
+    /** The training pool (called once per response; memoize an expensive one). */
+    public Builder pool(Supplier<TrainingPool> pool) {
+      this.pool = requireNonNull(pool, "pool");
+      return this;
+    }
+
+    public Builder vocabulary(Vocabulary vocabulary) {
+      this.vocabulary = requireNonNull(vocabulary, "vocabulary");
+      return this;
+    }
+
+    public Builder proliferation(Proliferator.Settings settings) {
+      this.proliferation = requireNonNull(settings, "settings");
+      return this;
+    }
+
+    /** Classifier patch settings, or null for no classifier patches. */
+    public Builder classifierPatch(ClassifierPatcher.@Nullable Settings settings) {
+      this.classifierPatch = settings;
+      return this;
+    }
+
+    public Builder gate(ValidationGate.Settings settings) {
+      this.gate = requireNonNull(settings, "settings");
+      return this;
+    }
+
+    /**
+     * A gate instance to share (its cache of the running version's false positives with it), for
+     * responders that come and go over the same data: the benchmark. Overrides {@link #gate(ValidationGate.Settings)}.
+     */
+    public Builder sharedGate(ValidationGate gate) {
+      this.sharedGate = requireNonNull(gate, "gate");
+      return this;
+    }
+
+    /**
+     * The configured pipeline evaluation builds on (built with an inline executor); its classifier
+     * stage must be named {@code classifier} for a classifier patch to replace it.
+     */
+    public Builder evaluationBase(SafeguardPipeline base) {
+      this.evaluationBase = requireNonNull(base, "base");
+      return this;
+    }
+
+    /** The watcher of this process's gateways: deployments apply at once, and shadow periods can run. */
+    public Builder watcher(DeploymentWatcher watcher) {
+      this.watcher = requireNonNull(watcher, "watcher");
+      return this;
+    }
+
+    /** Where refused candidates, stopgaps and shadow disagreements go for a person. */
+    public Builder reviews(ReviewQueue reviews) {
+      this.reviews = requireNonNull(reviews, "reviews");
+      return this;
+    }
+
+    /** The policies prompt patches apply to (default {@code *}: all). */
+    public Builder promptPatchPolicies(List<String> policies) {
+      if (policies.isEmpty()) {
+        throw new IllegalArgumentException("prompt patches need at least one policy");
+      }
+      this.promptPatchPolicies = List.copyOf(policies);
+      return this;
+    }
+
+    /** Intake's grouping thresholds (default cosine 0.90, shingles 0.50). */
+    public Builder grouping(double cosine, double shingles) {
+      this.groupingCosine = cosine;
+      this.groupingShingles = shingles;
+      return this;
+    }
+
+    public RapidResponse build() {
+      return new RapidResponse(this);
+    }
+  }
+}

@@ -1,0 +1,14 @@
+package dev.bulwark.response;
+
+/** A rapid-response operation that cannot be done as asked (unknown id, wrong state); the message says why. */
+public final class ResponseException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public ResponseException(String message) {
+    super(message);
+  }
+
+  public ResponseException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}
