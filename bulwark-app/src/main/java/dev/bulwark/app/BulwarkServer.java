@@ -4,7 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import dev.bulwark.access.KeyDirectory;
 import dev.bulwark.app.config.BulwarkConfig;
+import dev.bulwark.classify.canon.Canonicalizer;
+import dev.bulwark.classify.cascade.Band;
+import dev.bulwark.classify.cascade.Cascade;
+import dev.bulwark.classify.cascade.ClassifierBundle;
+import dev.bulwark.classify.model.Encoder;
+import dev.bulwark.classify.model.ModelIntegrityException;
 import dev.bulwark.classify.phrase.PhraseStage;
+import dev.bulwark.classify.stage.ClassifierStage;
 import dev.bulwark.core.Ticker;
 import dev.bulwark.core.policy.Policy;
 import dev.bulwark.gateway.Gateway;
@@ -35,6 +42,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
+import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +62,9 @@ public final class BulwarkServer implements AutoCloseable {
   private final ExecutorService stageThreads;
   private final ScheduledExecutorService keyPoller;
   private final KeyDirectory keys;
+  private final dev.bulwark.admin.@Nullable AdminServer admin;
+  private final @Nullable MonitorPlane monitor;
+  private final dev.bulwark.response.@Nullable ResponseRuntime response;
   private final @Nullable SimulatedUpstream simulator;
   private final Gateway gateway;
   private final GatewaySettings settings;
@@ -75,7 +86,7 @@ public final class BulwarkServer implements AutoCloseable {
       this.stageThreads = Executors.newFixedThreadPool(config.server().stageThreads(), daemon("bulwark-stage"));
       this.pipeline = pipeline(config, stageThreads);
       this.keyPoller = Executors.newSingleThreadScheduledExecutor(daemon("bulwark-keys"));
-      this.keys = new KeyDirectory(store.keys(), clock, keyPoller, config.server().keyPollInterval());
+      this.keys = new KeyDirectory(store.keys(), store.diligence(), clock, keyPoller, config.server().keyPollInterval());
       this.gateway = Gateway.builder()
           .vertx(vertx)
           .settings(settings)
@@ -87,6 +98,10 @@ public final class BulwarkServer implements AutoCloseable {
           .ticker(Ticker.system())
           .build();
       gateway.start().await();
+      this.admin = AdminPlane.start(config, vertx, store, keys, clock);
+      this.monitor = config.monitor().enabled() ? MonitorPlane.start(config, store, registry, clock, null) : null;
+      // Rapid response: applies deployments from the store (bulwark respond deploy/rollback) without a restart.
+      this.response = dev.bulwark.response.ResponseRuntime.attach(store, gateway, pipeline, stageThreads, clock, java.util.List.of());
     } catch (Exception | Error e) {
       closeQuietly();
       throw e;
@@ -133,7 +148,21 @@ public final class BulwarkServer implements AutoCloseable {
     closeQuietly();
   }
 
+  /** The admin API, or null when {@code admin.enabled} is false. */
+  public dev.bulwark.admin.@Nullable AdminServer admin() {
+    return admin;
+  }
+
   private void closeQuietly() {
+    if (response != null) {
+      response.close();
+    }
+    if (monitor != null) {
+      monitor.close();
+    }
+    if (admin != null) {
+      admin.close();
+    }
     if (keys != null) {
       keys.close();
     }
@@ -221,9 +250,41 @@ public final class BulwarkServer implements AutoCloseable {
       if (spec instanceof BulwarkConfig.PhraseList p) {
         PhraseStage stage = new PhraseStage(p.name(), p.rules());
         b.prompt(stage).streaming(stage);
+      } else if (spec instanceof BulwarkConfig.Classifier k) {
+        ClassifierStage stage = classifierStage(k);
+        if (stage.scansPrompts()) {
+          b.prompt(stage);
+        }
+        if (stage.scansCompletions()) {
+          b.streaming(stage);
+        }
       }
     }
     return b.build(offload, Ticker.system());
+  }
+
+  /**
+   * Loads a classifier stage's model and verifies its digest; a missing or tampered model stops the
+   * start-up (fail closed: a gateway without its classifier must not serve).
+   */
+  private static ClassifierStage classifierStage(BulwarkConfig.Classifier k) {
+    ClassifierBundle bundle;
+    try {
+      bundle = k.model().equals("builtin")
+          ? ClassifierBundle.builtIn(Encoder::minilm)
+          : ClassifierBundle.load(Path.of(k.model()), k.digest(), Encoder::minilm);
+    } catch (java.io.IOException | ModelIntegrityException e) {
+      throw new IllegalStateException("stages." + k.name() + ".model: cannot load " + k.model() + ": " + e.getMessage(), e);
+    }
+    Band band = !k.stage2() ? Band.NONE
+        : k.bandLow() != null && k.bandHigh() != null ? new Band(k.bandLow(), k.bandHigh())
+        : bundle.band();
+    Cascade cascade = bundle.cascade(Canonicalizer.defaults(), Ticker.system()).withBand(band);
+    // Warm up before serving: the confusable fold table, the JIT, and the encoder's first run would
+    // otherwise land on the first requests (hundreds of milliseconds).
+    cascade.withBand(new Band(0.0, 1.0)).classifyPrompt("Warm-up: привет, how are you today?");
+    log.info("classifier stage {}: model {} {}, band [{}, {})", k.name(), bundle.version(), bundle.digest(), band.low(), band.high());
+    return new ClassifierStage(k.name(), bundle, cascade, k.scope(), k.checkpointChars());
   }
 
   private static ThreadFactory daemon(String prefix) {

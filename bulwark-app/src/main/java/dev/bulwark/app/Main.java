@@ -1,7 +1,10 @@
 package dev.bulwark.app;
 
 import dev.bulwark.app.cli.AuditCommand;
+import dev.bulwark.app.cli.ClassifyCommand;
 import dev.bulwark.app.cli.ConfigCommand;
+import dev.bulwark.app.cli.EvalCommand;
+import dev.bulwark.app.cli.TrainCommand;
 import dev.bulwark.app.cli.KeysCommand;
 import dev.bulwark.app.cli.ServeCommand;
 import dev.bulwark.app.cli.SimulateUpstreamCommand;
@@ -20,8 +23,20 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       SimulateUpstreamCommand.class,
       KeysCommand.class,
+      dev.bulwark.app.cli.OrgsCommand.class,
+      dev.bulwark.app.cli.ApplicationsCommand.class,
+      dev.bulwark.app.cli.ReviewsCommand.class,
+      dev.bulwark.app.cli.GrantsCommand.class,
+      dev.bulwark.app.cli.AdminsCommand.class,
       AuditCommand.class,
+      dev.bulwark.app.cli.RespondCommand.class,
+      dev.bulwark.app.cli.ReviewCommand.class,
+      dev.bulwark.app.cli.MonitorCommand.class,
+      dev.bulwark.app.cli.IncidentsCommand.class,
       ConfigCommand.class,
+      ClassifyCommand.class,
+      TrainCommand.class,
+      EvalCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -53,6 +53,7 @@ class CrashRecoveryTest {
     Path config = dir.resolve("bulwark.yaml");
     Files.writeString(config, """
         server: {port: 0, key_poll_interval: 100ms}
+        admin: {listen: "127.0.0.1:0"}
         store: {url: "jdbc:sqlite:%s"}
         upstreams:
           sim: {protocol: openai, base_url: "%s"}

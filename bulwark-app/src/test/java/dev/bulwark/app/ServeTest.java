@@ -25,7 +25,8 @@ class ServeTest {
   @Test
   void start_noUpstreams_servesTheSimulatedModelAndSaysSo() throws Exception {
     Path config = dir.resolve("bulwark.yaml");
-    Files.writeString(config, "server: {port: 0}\nstore: {url: \"jdbc:sqlite:" + dir.resolve("b.db") + "\"}\n");
+    Files.writeString(config, "server: {port: 0}\nstore: {url: \"jdbc:sqlite:" + dir.resolve("b.db") + "\"}\n"
+        + "admin: {listen: \"127.0.0.1:0\"}\n");
     BulwarkConfig cfg = new ConfigLoader(Map.of()).load(config);
     Cli created = Cli.run("keys", "create", "--org", "demo", "--tier", "standard", "-c", config.toString());
     String key = created.out().lines().filter(l -> l.trim().startsWith("bwk_")).findFirst().orElseThrow().trim();

@@ -26,6 +26,8 @@ import org.jspecify.annotations.Nullable;
  * @param policies policies by name
  * @param tiers tier name to policy name; written to the store at start-up
  * @param simulator the simulated model's settings, used when there are no upstreams
+ * @param admin the admin API and the due-diligence rules
+ * @param monitor the asynchronous monitor
  */
 public record BulwarkConfig(
     String source,
@@ -36,7 +38,9 @@ public record BulwarkConfig(
     List<StageSpec> stages,
     Map<String, Policy> policies,
     Map<String, String> tiers,
-    Simulator simulator) {
+    Simulator simulator,
+    AdminConfig admin,
+    MonitorConfig monitor) {
 
   public BulwarkConfig {
     requireNonNull(source, "source");
@@ -48,6 +52,8 @@ public record BulwarkConfig(
     policies = Map.copyOf(policies);
     tiers = Map.copyOf(tiers);
     requireNonNull(simulator, "simulator");
+    requireNonNull(admin, "admin");
+    requireNonNull(monitor, "monitor");
   }
 
   /** The {@code server} section. */
@@ -67,8 +73,35 @@ public record BulwarkConfig(
   public record Simulator(Duration ttft, double tokensPerSecond, int chunkTokens, @Nullable Path script) {}
 
   /** A configured stage. */
-  public sealed interface StageSpec permits PhraseList {
+  public sealed interface StageSpec permits PhraseList, Classifier {
     String name();
+  }
+
+  /**
+   * A {@code classifier} stage: the trained cascade on prompts, on streamed completions, or both.
+   *
+   * @param model {@code builtin} for the model that ships in the jar, else a model archive's path
+   * @param digest the archive's expected {@code sha256:} digest, or null to trust the archive's own
+   * @param scope where it runs: {@code prompt}, {@code completion} or {@code both}
+   * @param bandLow stage-1 scores at or above this escalate to stage 2; null for the model's calibrated band
+   * @param bandHigh stage-1 scores at or above this decide without stage 2; null for the model's
+   * @param stage2 whether stage 2 runs at all
+   * @param checkpointChars in a stream, how often (in characters) stage 2 and the decoded views rescore
+   */
+  public record Classifier(
+      String name,
+      String model,
+      @Nullable String digest,
+      String scope,
+      @Nullable Double bandLow,
+      @Nullable Double bandHigh,
+      boolean stage2,
+      int checkpointChars) implements StageSpec {
+    public Classifier {
+      requireNonNull(name, "name");
+      requireNonNull(model, "model");
+      requireNonNull(scope, "scope");
+    }
   }
 
   /** A {@code phrase_list} stage. */

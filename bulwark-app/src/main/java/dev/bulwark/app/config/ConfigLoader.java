@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.bulwark.classify.Category;
 import dev.bulwark.classify.phrase.PhraseRule;
 import dev.bulwark.core.Action;
 import dev.bulwark.core.policy.FailureMode;
@@ -35,6 +36,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -51,7 +54,7 @@ public final class ConfigLoader {
   public static final String DEFAULTS = "/bulwark-default.yaml";
 
   private static final String[] SECTIONS = {
-    "server", "store", "upstreams", "routes", "stages", "policies", "tiers", "simulator"
+    "server", "store", "upstreams", "routes", "stages", "policies", "tiers", "simulator", "admin", "monitor"
   };
 
   /** The name routes use for the built-in simulated model, which runs when no upstream is defined. */
@@ -120,7 +123,9 @@ public final class ConfigLoader {
     Map<String, Policy> policies = policies(root, stageNames);
     Map<String, String> tiers = tiers(root, policies);
     BulwarkConfig.Simulator simulator = simulator(root.object("simulator"));
-    return new BulwarkConfig(source, server, store, upstreams, routes, stages, policies, tiers, simulator);
+    AdminConfig admin = AdminConfig.parse(root.object("admin"), tiers.keySet());
+    MonitorConfig monitor = MonitorConfig.parse(root.object("monitor"), upstreams, env);
+    return new BulwarkConfig(source, server, store, upstreams, routes, stages, policies, tiers, simulator, admin, monitor);
   }
 
   private static BulwarkConfig.Server server(Node n) throws ConfigException {
@@ -265,8 +270,12 @@ public final class ConfigLoader {
     for (Map.Entry<String, Node> e : root.objects("stages").entrySet()) {
       Node n = e.getValue();
       String type = n.requiredString("type");
+      if (type.equals("classifier")) {
+        out.add(classifier(e.getKey(), n));
+        continue;
+      }
       if (!type.equals("phrase_list")) {
-        throw new ConfigException(n.child("type"), "must be one of phrase_list, was '" + type + "'");
+        throw new ConfigException(n.child("type"), "must be one of phrase_list, classifier, was '" + type + "'");
       }
       n.allow("type", "rules");
       List<PhraseRule> rules = new ArrayList<>();
@@ -301,6 +310,38 @@ public final class ConfigLoader {
       out.add(new BulwarkConfig.PhraseList(e.getKey(), rules));
     }
     return out;
+  }
+
+  private static BulwarkConfig.Classifier classifier(String name, Node n) throws ConfigException {
+    n.allow("type", "model", "digest", "scope", "band", "stage2", "checkpoint_chars");
+    String model = n.string("model", "builtin");
+    Optional<String> digest = n.string("digest");
+    if (digest.isPresent() && !digest.get().matches("sha256:[0-9a-f]{64}")) {
+      throw new ConfigException(n.child("digest"), "must be sha256: followed by 64 lower-case hex digits");
+    }
+    if (!model.equals("builtin") && !Files.isRegularFile(Path.of(model))) {
+      throw new ConfigException(n.child("model"), "must be 'builtin' or the path of a model archive; no file at " + model);
+    }
+    String scope = n.string("scope", "both");
+    if (!List.of("prompt", "completion", "both").contains(scope)) {
+      throw new ConfigException(n.child("scope"), "must be one of prompt, completion, both, was '" + scope + "'");
+    }
+    Double low = null;
+    Double high = null;
+    if (n.has("band")) {
+      Node band = n.object("band").allow("low", "high");
+      if (!band.has("low") || !band.has("high")) {
+        throw new ConfigException(band.path(), "give both low and high (or no band, for the model's calibrated one)");
+      }
+      low = band.number("low", 0.0, 0.0, 1.0);
+      high = band.number("high", 1.0, 0.0, 1.0);
+      if (low > high) {
+        throw new ConfigException(band.child("low"), "must not exceed band.high (" + high + "), was " + low);
+      }
+    }
+    return new BulwarkConfig.Classifier(
+        name, model, digest.orElse(null), scope, low, high, n.bool("stage2", true),
+        n.integer("checkpoint_chars", 512, 16, 65_536));
   }
 
   private static Map<String, Policy> policies(Node root, Set<String> stageNames) throws ConfigException {
@@ -344,15 +385,31 @@ public final class ConfigLoader {
   }
 
   private static StagePolicy stagePolicy(Node n, StagePolicy base) throws ConfigException {
-    n.allow("mode", "on_failure", "timeout");
+    n.allow("mode", "on_failure", "timeout", "thresholds", "monitor_categories");
     Duration timeout = n.duration("timeout", base.timeout());
     if (timeout.isZero()) {
       throw new ConfigException(n.child("timeout"), "must be positive");
     }
+    Map<String, Double> thresholds = new TreeMap<>(base.thresholds());
+    if (n.has("thresholds")) {
+      Node t = n.object("thresholds");
+      for (String category : t.keys()) {
+        checkCategory(t.child(category), category);
+        thresholds.put(category, t.number(category, 0.5, 0.000001, 1.0));
+      }
+    }
+    Set<String> monitor = new TreeSet<>(base.monitorCategories());
+    if (n.has("monitor_categories")) {
+      monitor.clear();
+      for (String category : n.strings("monitor_categories")) {
+        checkCategory(n.child("monitor_categories"), category);
+        monitor.add(category);
+      }
+    }
     return new StagePolicy(
         n.enumeration("mode", StageMode.class, base.mode()),
         n.enumeration("on_failure", FailureMode.class, base.onFailure()),
-        timeout);
+        timeout, thresholds, monitor);
   }
 
   private static Map<String, String> tiers(Node root, Map<String, Policy> policies) throws ConfigException {
@@ -402,6 +459,13 @@ public final class ConfigLoader {
   }
 
   /** A rule's action as written in the file. */
+  private static void checkCategory(String path, String category) throws ConfigException {
+    if (Category.byId(category).isEmpty()) {
+      throw new ConfigException(path, "unknown category '" + category + "'; categories: "
+          + Category.ALL.stream().map(Category::id).collect(java.util.stream.Collectors.joining(", ")));
+    }
+  }
+
   private enum RuleAction {
     BLOCK,
     FLAG

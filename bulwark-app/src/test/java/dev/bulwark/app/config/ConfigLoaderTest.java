@@ -37,7 +37,12 @@ class ConfigLoaderTest {
     assertThat(c.upstreams()).isEmpty();
     assertThat(c.routes()).singleElement().satisfies(r -> assertThat(r.upstream()).isEqualTo("simulated"));
     assertThat(c.tiers()).containsEntry("standard", "standard");
-    assertThat(c.stages()).singleElement().satisfies(s -> assertThat(s.name()).isEqualTo("phrases"));
+    assertThat(c.stages()).extracting(BulwarkConfig.StageSpec::name).containsExactly("phrases", "classifier");
+    assertThat(c.stages().get(1)).isInstanceOfSatisfying(BulwarkConfig.Classifier.class, k -> {
+      assertThat(k.model()).isEqualTo("builtin");
+      assertThat(k.scope()).isEqualTo("both");
+      assertThat(k.bandLow()).isNull();
+    });
     assertThat(c.policies().get("standard").defaultStage().onFailure()).isEqualTo(FailureMode.CLOSED);
   }
 
@@ -60,7 +65,39 @@ class ConfigLoaderTest {
       assertThat(u.toString()).doesNotContain("sk-test");
     });
     assertThat(c.routes().get(0).upstreamModel()).isEqualTo("gpt-4o-mini");
-    assertThat(c.stages()).hasSize(1);
+    assertThat(c.stages()).hasSize(2);
+  }
+
+  @Test
+  void load_classifierThresholdsAndMonitorCategories_applyPerTier() throws Exception {
+    BulwarkConfig c = load("""
+        policies:
+          research:
+            stages:
+              classifier: {thresholds: {cbrn.biological: 0.3, jailbreak: 0.9}, monitor_categories: [harmful.other]}
+        tiers: {research: research}
+        """);
+
+    var stage = c.policies().get("research").stage("classifier");
+    assertThat(stage.threshold("cbrn.biological", 0.5)).isEqualTo(0.3);
+    assertThat(stage.threshold("cbrn.nuclear", 0.5)).isEqualTo(0.5);
+    assertThat(stage.monitorsOnly("harmful.other")).isTrue();
+    assertThat(stage.monitorsOnly("jailbreak")).isFalse();
+  }
+
+  @Test
+  void load_classifierBand_readsBothBounds() throws Exception {
+    BulwarkConfig c = load("""
+        stages:
+          k: {type: classifier, scope: prompt, band: {low: 0.2, high: 0.7}, stage2: false}
+        """);
+
+    assertThat(c.stages()).singleElement().isInstanceOfSatisfying(BulwarkConfig.Classifier.class, k -> {
+      assertThat(k.scope()).isEqualTo("prompt");
+      assertThat(k.bandLow()).isEqualTo(0.2);
+      assertThat(k.bandHigh()).isEqualTo(0.7);
+      assertThat(k.stage2()).isFalse();
+    });
   }
 
   @Test
@@ -103,7 +140,15 @@ class ConfigLoaderTest {
       upstreams: {a: {base_url: "http://x", headers: {Authorization: x}}} | upstreams.a.headers.Authorization: credentials do not belong in the file
       routes: [{model: m, upstream: nowhere}]                | routes[0].upstream: names upstream 'nowhere', but no upstreams are defined
       upstreams: {a: {base_url: "http://x"}}                 | routes[0].upstream: names upstream 'simulated', which is not defined; defined upstreams: a
-      stages: {p: {type: magic}}                             | stages.p.type: must be one of phrase_list, was 'magic'
+      stages: {p: {type: magic}}                             | stages.p.type: must be one of phrase_list, classifier, was 'magic'
+      stages: {k: {type: classifier, model: /no/such.bwma}}  | stages.k.model: must be 'builtin' or the path of a model archive
+      stages: {k: {type: classifier, scope: tools}}          | stages.k.scope: must be one of prompt, completion, both, was 'tools'
+      stages: {k: {type: classifier, digest: md5}}           | stages.k.digest: must be sha256: followed by 64 lower-case hex digits
+      stages: {k: {type: classifier, band: {low: 0.9, high: 0.1}}} | stages.k.band.low: must not exceed band.high
+      stages: {k: {type: classifier, band: {low: 0.1}}}      | stages.k.band: give both low and high
+      policies: {standard: {stages: {classifier: {thresholds: {cbrn.bio: 0.5}}}}} | policies.standard.stages.classifier.thresholds.cbrn.bio: unknown category 'cbrn.bio'
+      policies: {standard: {stages: {classifier: {thresholds: {jailbreak: 1.5}}}}} | policies.standard.stages.classifier.thresholds.jailbreak: must be a number in
+      policies: {standard: {stages: {classifier: {monitor_categories: [nope]}}}} | policies.standard.stages.classifier.monitor_categories: unknown category 'nope'
       stages: {p: {type: phrase_list, rules: [{id: r, category: c, pattern: "(", max_length: 5}]}} | stages.p.rules[0]: rule r: pattern does not compile
       stages: {p: {type: phrase_list, rules: [{id: r, category: c, phrase: x, action: halt}]}} | stages.p.rules[0].action: must be one of block, flag, was 'halt'
       policies: {standard: {stages: {nosuch: {mode: enforce}}}} | policies.standard.stages.nosuch: no stage is named 'nosuch'

@@ -192,7 +192,10 @@ public final class CompletionStream {
       return;
     }
     lastCheckpointAt = rawChars;
-    var text = cascade.canonicalizer().canonicalize(tail.toString());
+    // The last two windows' worth: enough to decode an encoded passage, and a bounded cost per checkpoint.
+    int keep = 2 * Cascade.WINDOW_CHARS;
+    var text = cascade.canonicalizer().canonicalize(
+        tail.length() <= keep ? tail.toString() : tail.substring(tail.length() - keep));
     if (text.views().size() <= 2) {
       return; // raw and normalized only: stage 1 has read them incrementally
     }

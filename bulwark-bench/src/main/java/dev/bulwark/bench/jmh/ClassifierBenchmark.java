@@ -1,0 +1,113 @@
+package dev.bulwark.bench.jmh;
+
+import dev.bulwark.classify.Probabilities;
+import dev.bulwark.classify.canon.Canonicalizer;
+import dev.bulwark.classify.cascade.Band;
+import dev.bulwark.classify.cascade.Cascade;
+import dev.bulwark.classify.cascade.Classification;
+import dev.bulwark.classify.cascade.ClassifierBundle;
+import dev.bulwark.classify.cascade.CompletionStream;
+import dev.bulwark.classify.model.Encoder;
+import dev.bulwark.core.Ticker;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The built-in classifier's hot paths, against the issue's targets (one thread):
+ *
+ * <ul>
+ *   <li>{@link #stage1Prompt500Words}: stage 1 alone (canonicalization and every view included) on a
+ *       500-word benign prompt — target 0.5 ms;
+ *   <li>{@link #streamAppendToken}: one ~4-character token appended to a completion stream, stage 1
+ *       incremental plus the periodic checkpoints, amortized — target 2 µs;
+ *   <li>{@link #stage2Window}: stage 2 on one full encoder window (~120 word pieces) — target 15 ms;
+ *   <li>{@link #cascadeBenignPrompt}: the whole cascade on a rotating set of short benign prompts, as
+ *       deployed (stage 2 only where stage 1 lands in the band) — target 2 ms on average.
+ * </ul>
+ *
+ * <p>Run: {@code bench/jmh.sh ClassifierBenchmark}.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Threads(1)
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+public class ClassifierBenchmark {
+  private static final int TOKENS = 4096;
+  private static final String[] BENIGN = {
+    "How do I center a div in CSS?",
+    "Write a haiku about autumn leaves.",
+    "What is the capital of Australia?",
+    "Summarize the plot of Pride and Prejudice in three sentences.",
+    "How long should I boil an egg for a soft yolk?",
+    "Explain the difference between TCP and UDP.",
+    "Give me a recipe that uses chickpeas and spinach.",
+    "What causes the seasons on Earth?",
+    "Help me write a polite email declining a meeting.",
+    "Why do cats purr?",
+    "How do I kill a Python process that hangs?",
+    "What were the main causes of the First World War?",
+  };
+
+  private Cascade cascade;
+  private Cascade stage1;
+  private Encoder encoder;
+  private String prompt500;
+  private String window;
+  private String[] tokens;
+  private CompletionStream stream;
+  private int next;
+  private int benign;
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    encoder = Encoder.minilm();
+    ClassifierBundle bundle = ClassifierBundle.builtIn(() -> encoder);
+    cascade = bundle.cascade(Canonicalizer.defaults(), Ticker.system());
+    stage1 = cascade.withBand(Band.NONE);
+    prompt500 = BenchText.words(500);
+    window = encoder.windows(BenchText.words(400)).get(0).text();
+    tokens = BenchText.tokens(TOKENS);
+  }
+
+  /** A fresh stream each iteration: a long completion, as a model writes one. */
+  @Setup(Level.Iteration)
+  public void openStream() {
+    stream = cascade.openCompletion("Tell me about the history of bread.", 512);
+    next = 0;
+  }
+
+  @Benchmark
+  public Classification stage1Prompt500Words() {
+    return stage1.classifyPrompt(prompt500);
+  }
+
+  @Benchmark
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  public Probabilities streamAppendToken() {
+    return stream.append(tokens[next++ & (TOKENS - 1)]);
+  }
+
+  @Benchmark
+  public float[] stage2Window() {
+    return encoder.embed(window);
+  }
+
+  @Benchmark
+  public Classification cascadeBenignPrompt() {
+    return cascade.classifyPrompt(BENIGN[benign++ % BENIGN.length]);
+  }
+}
