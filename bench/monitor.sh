@@ -18,7 +18,7 @@
 # average (a shared machine gives lower figures).
 #
 # How long: about a minute after the build (20,000 exchanges per store, stage 2 on ~1,500 dev rows).
-# What it needs: Java 17+; /work/shared/data (or --data DIR); PostgreSQL on 127.0.0.1:5432, database
+# What it needs: Java 17+; ../shared/data beside the repository (or BENCH_DATA=DIR); PostgreSQL on 127.0.0.1:5432, database
 # 'test', user 'postgres' with trust authentication (or --pg-url URL --pg-user USER; --pg-url none
 # skips it).
 #
@@ -34,5 +34,5 @@ if [ "${BENCH_SKIP_BUILD:-}" != 1 ]; then
 fi
 [ -f "$JAR" ] || { echo "[monitor] $JAR is missing; run without BENCH_SKIP_BUILD" >&2; exit 1; }
 mkdir -p "$WORK"
-exec java -Xmx2g -cp "$JAR" dev.bulwark.bench.MonitorBench --data "$ROOT/../shared/data" --work "$WORK" "$@" \
+exec java -Xmx2g -cp "$JAR" dev.bulwark.bench.MonitorBench --data "${BENCH_DATA:-$ROOT/../shared/data}" --work "$WORK" "$@" \
   2> "$WORK/monitor-bench.log"
