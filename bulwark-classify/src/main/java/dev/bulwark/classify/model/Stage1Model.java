@@ -139,14 +139,14 @@ public final class Stage1Model {
    * @param context the prompt, for a completion model; empty for a prompt model
    */
   public Probabilities score(String context, String text) {
-    Stream s = open(context);
+    Stream s = sized(context, text);
     s.feed(text);
     return s.current();
   }
 
   /** The uncalibrated logits of {@code text}, in {@link Category#ALL} order. */
   public double[] logits(String context, String text) {
-    Stream s = open(context);
+    Stream s = sized(context, text);
     s.feed(text);
     return s.logits();
   }
@@ -157,7 +157,13 @@ public final class Stage1Model {
    * @param context the prompt, for a completion model; empty for a prompt model. Read once, here.
    */
   public Stream open(String context) {
-    return new Stream(requireNonNull(context, "context"));
+    return new Stream(requireNonNull(context, "context"), 256);
+  }
+
+  /** A stream whose count table is sized for the whole text up front: no rehashing while scoring. */
+  private Stream sized(String context, String text) {
+    // A few distinct features per character at most (three char n-grams, a word, a bigram).
+    return new Stream(requireNonNull(context, "context"), 4 * (context.length() + text.length()) + 16);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -294,14 +300,15 @@ public final class Stage1Model {
    */
   public final class Stream {
     private final FeatureHasher.Cursor cursor;
-    private final IntCountMap counts = new IntCountMap(256);
+    private final IntCountMap counts;
     private final double[] sum = new double[K];
     private final int[] pending;
     private final double[] scratch = new double[K];
     private final IntConsumer sink = this::add;
     private long total;
 
-    private Stream(String context) {
+    private Stream(String context, int expectedFeatures) {
+      this.counts = new IntCountMap(expectedFeatures);
       this.pending = new int[features.maxPending()];
       if (!context.isEmpty()) {
         FeatureHasher.Cursor c = features.cursor(FeatureHasher.Namespace.CONTEXT);
