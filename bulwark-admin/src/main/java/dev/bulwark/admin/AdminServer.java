@@ -32,6 +32,9 @@ public final class AdminServer implements AutoCloseable {
     DueDiligence dd = requireNonNull(b.diligence, "diligence");
     KeyDirectory directory = requireNonNull(b.directory, "directory");
     this.api = new AdminApi(dd, store.keys(), directory, requireNonNull(b.policies, "policies"));
+    for (AdminRoutes routes : b.routes) {
+      routes.register(api::add);
+    }
     this.http = new AdminHttp(requireNonNull(b.vertx, "vertx"), b.settings.host(), b.settings.port(), api,
         new AdminCredentials(store.diligence(), b.clock));
   }
@@ -73,8 +76,18 @@ public final class AdminServer implements AutoCloseable {
     private @Nullable KeyDirectory directory;
     private @Nullable PolicyResolver policies;
     private Clock clock = Clock.systemUTC();
+    private java.util.List<AdminRoutes> routes = java.util.List.of();
 
     private Builder() {}
+
+    /**
+     * Endpoints other modules add (incidents, the review queue), registered after the built-in ones,
+     * in this order. Building fails if one of them takes a method and path already taken.
+     */
+    public Builder routes(java.util.List<AdminRoutes> routes) {
+      this.routes = java.util.List.copyOf(requireNonNull(routes, "routes"));
+      return this;
+    }
 
     public Builder vertx(Vertx vertx) {
       this.vertx = requireNonNull(vertx, "vertx");

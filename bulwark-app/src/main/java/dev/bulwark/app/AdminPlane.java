@@ -6,9 +6,15 @@ import dev.bulwark.access.diligence.DueDiligence;
 import dev.bulwark.admin.AdminServer;
 import dev.bulwark.app.config.AdminConfig;
 import dev.bulwark.app.config.BulwarkConfig;
+import dev.bulwark.monitor.incident.Incidents;
+import dev.bulwark.response.ResponseStore;
+import dev.bulwark.response.internal.Audit;
+import dev.bulwark.response.review.Redactor;
+import dev.bulwark.response.review.ReviewQueue;
 import dev.bulwark.store.Store;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,9 +49,17 @@ final class AdminPlane {
         .directory(keys)
         .policies(new PolicyResolver(keys, config.policies()))
         .clock(clock)
+        .routes(List.of(new IncidentRoutes(new Incidents(store, clock)), new ReviewRoutes(reviews(store, clock),
+            store.diligence())))
         .build();
     server.start().await();
     log.info("admin API listening on http://{}:{}/admin/v1", admin.listen().host(), server.port());
     return server;
+  }
+
+  /** The review queue as {@code bulwark review} builds it; its SLA timer is the response runtime's. */
+  private static ReviewQueue reviews(Store store, Clock clock) {
+    return new ReviewQueue(new ResponseStore(store), new Audit(store.events(), clock), new Redactor(),
+        ReviewQueue.Settings.defaults());
   }
 }

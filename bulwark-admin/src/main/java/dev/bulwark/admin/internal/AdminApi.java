@@ -14,6 +14,8 @@ import dev.bulwark.access.diligence.DueDiligence;
 import dev.bulwark.access.diligence.OrgAccess;
 import dev.bulwark.access.diligence.ReviewOutcome;
 import dev.bulwark.access.diligence.ReviewRequest;
+import dev.bulwark.admin.AdminError;
+import dev.bulwark.admin.AdminRoutes;
 import dev.bulwark.store.ApiKeyRecord;
 import dev.bulwark.store.KeyStore;
 import dev.bulwark.store.Organization;
@@ -113,6 +115,40 @@ public final class AdminApi {
   }
 
   private record Endpoint(String method, String[] segments, Set<Role> roles, int status, Handler handler) {}
+
+  /**
+   * Adds an endpoint another module contributes ({@link AdminRoutes}); its {@link AdminError}s are
+   * answered like this class's own refusals.
+   */
+  public void add(String method, String path, Set<Role> roles, int status, AdminRoutes.Handler handler) {
+    requireNonNull(method, "method");
+    requireNonNull(path, "path");
+    requireNonNull(roles, "roles");
+    requireNonNull(handler, "handler");
+    if (!method.equals("GET") && !method.equals("POST") && !method.equals("PATCH")) {
+      throw new IllegalArgumentException("method must be GET, POST or PATCH, was " + method);
+    }
+    if (!path.startsWith("/") || path.length() < 2 || path.endsWith("/") || path.contains("//")) {
+      throw new IllegalArgumentException("path must start with '/' and have no empty segment, was '" + path + "'");
+    }
+    if (roles.isEmpty()) {
+      throw new IllegalArgumentException("roles must not be empty: " + method + " " + path);
+    }
+    String[] segments = path.substring(1).split("/");
+    for (Endpoint e : endpoints) {
+      if (e.method().equals(method) && java.util.Arrays.equals(e.segments(), segments)) {
+        throw new IllegalArgumentException(method + " " + PREFIX + path + " is taken already");
+      }
+    }
+    Set<Role> allowed = Set.copyOf(roles);
+    endpoints.add(new Endpoint(method, segments, allowed, status, c -> {
+      try {
+        return handler.handle(new ContributedCall(c));
+      } catch (AdminError e) {
+        throw new ApiException(e.status(), e.code(), e.getMessage());
+      }
+    }));
+  }
 
   private void get(String path, Set<Role> roles, Handler handler) {
     endpoints.add(new Endpoint("GET", path.substring(1).split("/"), roles, 200, handler));

@@ -84,7 +84,7 @@ public final class AdminHttp {
       drainThenAnswer(req, new ApiException(404, "not_found", "the admin API lives under " + AdminApi.PREFIX));
       return;
     }
-    if (!method.equals("GET") && !method.equals("POST")) {
+    if (!method.equals("GET") && !method.equals("POST") && !method.equals("PATCH")) {
       drainThenAnswer(req, new ApiException(405, "method_not_allowed", method + " is not supported"));
       return;
     }

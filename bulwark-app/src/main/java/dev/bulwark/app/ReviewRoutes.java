@@ -1,0 +1,149 @@
+package dev.bulwark.app;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bulwark.admin.AdminError;
+import dev.bulwark.admin.AdminRequest;
+import dev.bulwark.admin.AdminRoutes;
+import dev.bulwark.response.ResponseException;
+import dev.bulwark.response.review.ReviewItem;
+import dev.bulwark.response.review.ReviewQueue;
+import dev.bulwark.store.diligence.DiligenceStore;
+import dev.bulwark.store.diligence.Person;
+import dev.bulwark.store.diligence.Role;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The human review queue of {@code bulwark review} on the admin API, for reviewers and admins:
+ * {@code GET /reviews[?status=&assignee=]}, {@code GET /reviews/{id}}, {@code POST /reviews/{id}/assign}
+ * and {@code POST /reviews/{id}/label}. Here rather than in bulwark-response so that neither it nor
+ * the admin plane depends on the other.
+ *
+ * <p>Only the redacted view ({@link ReviewQueue#view}) leaves through here, never the stored exchange.
+ * The reviewer who labels, and whoever assigns, is the authenticated caller (its person id); an
+ * assignee must be a person with the reviewer or admin role.
+ */
+final class ReviewRoutes implements AdminRoutes {
+  static final Set<Role> ROLES = EnumSet.of(Role.REVIEWER, Role.ADMIN);
+  private static final Set<String> STATUSES = Set.of(ReviewQueue.OPEN, ReviewQueue.DONE, ReviewQueue.CANCELLED);
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  private final ReviewQueue queue;
+  private final DiligenceStore people;
+
+  ReviewRoutes(ReviewQueue queue, DiligenceStore people) {
+    this.queue = requireNonNull(queue, "queue");
+    this.people = requireNonNull(people, "people");
+  }
+
+  @Override
+  public void register(Registry registry) {
+    registry.add("GET", "/reviews", ROLES, 200, this::list);
+    registry.add("GET", "/reviews/{id}", ROLES, 200, r -> render(queue.view(open(r.param("id"), false).id())));
+    registry.add("POST", "/reviews/{id}/assign", ROLES, 200, this::assign);
+    registry.add("POST", "/reviews/{id}/label", ROLES, 200, this::label);
+  }
+
+  private JsonNode list(AdminRequest r) {
+    String status = r.query("status");
+    if (status != null && !STATUSES.contains(status)) {
+      throw AdminError.badRequest("status: must be one of cancelled, done, open, was '" + status + "'");
+    }
+    ArrayNode out = NODES.arrayNode();
+    for (ReviewItem i : queue.list(status, r.query("assignee"))) {
+      out.add(render(queue.view(i.id())));
+    }
+    return out;
+  }
+
+  private JsonNode assign(AdminRequest r) {
+    AdminRequest.Body b = r.body("reviewer");
+    String reviewer = b.optional("reviewer");
+    if (reviewer == null) {
+      reviewer = r.caller().id();
+    } else {
+      String named = reviewer;
+      Person p = people.person(named)
+          .orElseThrow(() -> AdminError.badRequest("reviewer: no person '" + named + "'"));
+      if (ROLES.stream().noneMatch(p::has)) {
+        throw AdminError.badRequest("reviewer: '" + named + "' has neither the reviewer nor the admin role");
+      }
+    }
+    String id = open(r.param("id"), true).id();
+    try {
+      queue.assign(id, reviewer, r.caller().id());
+    } catch (ResponseException e) {
+      throw AdminError.conflict(e.getMessage());
+    }
+    return render(queue.view(id));
+  }
+
+  private JsonNode label(AdminRequest r) {
+    AdminRequest.Body b = r.body("label", "category", "family");
+    String label = b.required("label");
+    String reviewer = r.caller().id();
+    ReviewItem item = open(r.param("id"), true);
+    if (item.assignee() != null && !item.assignee().equals(reviewer)) {
+      throw new AdminError(403, "assigned_elsewhere", "review item " + item.id() + " is assigned to someone else");
+    }
+    try {
+      queue.label(item.id(), reviewer, label, b.optional("category"), b.optional("family"));
+    } catch (ResponseException e) {
+      // The item was found open and ours above: what is left is the body (label, category, family),
+      // or a concurrent close, which a second look tells apart.
+      if (queue.item(item.id()).map(ReviewItem::open).orElse(false)) {
+        throw AdminError.badRequest(e.getMessage());
+      }
+      throw AdminError.conflict("review item " + item.id() + " was closed meanwhile");
+    }
+    return render(queue.view(item.id()));
+  }
+
+  /** The item, 404 when there is none, and 409 when {@code mustBeOpen} and it is closed. */
+  private ReviewItem open(String id, boolean mustBeOpen) {
+    ReviewItem i = queue.item(id).orElseThrow(() -> AdminError.notFound("no review item '" + id + "'"));
+    if (mustBeOpen && !i.open()) {
+      throw AdminError.conflict("review item " + id + " is " + i.status() + ", not open");
+    }
+    return i;
+  }
+
+  static ObjectNode render(ReviewQueue.View v) {
+    ReviewItem i = v.item();
+    ObjectNode n = NODES.objectNode()
+        .put("id", i.id())
+        .put("source", i.source())
+        .put("account", i.account())
+        .put("seq", i.seq())
+        .put("reason", i.reason())
+        .put("priority", i.priority().wireName())
+        .put("status", i.status())
+        .put("created_at", i.createdAt().toString())
+        .put("due_at", time(i.dueAt()))
+        .put("overdue", v.overdue())
+        .put("assignee", i.assignee())
+        .put("escalated_at", time(i.escalatedAt()))
+        .put("escalated_to", i.escalatedTo())
+        .put("label", i.label())
+        .put("label_category", i.labelCategory())
+        .put("family", i.familyId())
+        .put("closed_at", time(i.closedAt()))
+        .put("closed_by", i.closedBy());
+    ArrayNode turns = n.putArray("turns");
+    List<String> redacted = v.turns();
+    redacted.forEach(turns::add);
+    return n.put("completion", v.completion());
+  }
+
+  private static @Nullable String time(@Nullable Instant at) {
+    return at == null ? null : at.toString();
+  }
+}
