@@ -4,14 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import dev.bulwark.access.KeyDirectory;
 import dev.bulwark.app.config.BulwarkConfig;
-import dev.bulwark.classify.canon.Canonicalizer;
 import dev.bulwark.classify.cascade.Band;
 import dev.bulwark.classify.cascade.Cascade;
 import dev.bulwark.classify.cascade.ClassifierBundle;
 import dev.bulwark.classify.model.Encoder;
 import dev.bulwark.classify.model.ModelIntegrityException;
-import dev.bulwark.classify.phrase.PhraseStage;
-import dev.bulwark.classify.stage.ClassifierStage;
 import dev.bulwark.core.Ticker;
 import dev.bulwark.core.policy.Policy;
 import dev.bulwark.gateway.Gateway;
@@ -245,29 +242,14 @@ public final class BulwarkServer implements AutoCloseable {
   }
 
   private static SafeguardPipeline pipeline(BulwarkConfig c, ExecutorService offload) {
-    SafeguardPipeline.Builder b = SafeguardPipeline.builder();
-    for (BulwarkConfig.StageSpec spec : c.stages()) {
-      if (spec instanceof BulwarkConfig.PhraseList p) {
-        PhraseStage stage = new PhraseStage(p.name(), p.rules());
-        b.prompt(stage).streaming(stage);
-      } else if (spec instanceof BulwarkConfig.Classifier k) {
-        ClassifierStage stage = classifierStage(k);
-        if (stage.scansPrompts()) {
-          b.prompt(stage);
-        }
-        if (stage.scansCompletions()) {
-          b.streaming(stage);
-        }
-      }
-    }
-    return b.build(offload, Ticker.system());
+    return Stages.pipeline(c, BulwarkServer::loadClassifier, offload);
   }
 
   /**
    * Loads a classifier stage's model and verifies its digest; a missing or tampered model stops the
    * start-up (fail closed: a gateway without its classifier must not serve).
    */
-  private static ClassifierStage classifierStage(BulwarkConfig.Classifier k) {
+  private static ClassifierBundle loadClassifier(BulwarkConfig.Classifier k) {
     ClassifierBundle bundle;
     try {
       bundle = k.model().equals("builtin")
@@ -276,15 +258,13 @@ public final class BulwarkServer implements AutoCloseable {
     } catch (java.io.IOException | ModelIntegrityException e) {
       throw new IllegalStateException("stages." + k.name() + ".model: cannot load " + k.model() + ": " + e.getMessage(), e);
     }
-    Band band = !k.stage2() ? Band.NONE
-        : k.bandLow() != null && k.bandHigh() != null ? new Band(k.bandLow(), k.bandHigh())
-        : bundle.band();
-    Cascade cascade = bundle.cascade(Canonicalizer.defaults(), Ticker.system()).withBand(band);
+    Cascade cascade = Stages.cascade(k, bundle);
     // Warm up before serving: the confusable fold table, the JIT, and the encoder's first run would
     // otherwise land on the first requests (hundreds of milliseconds).
     cascade.withBand(new Band(0.0, 1.0)).classifyPrompt("Warm-up: привет, how are you today?");
-    log.info("classifier stage {}: model {} {}, band [{}, {})", k.name(), bundle.version(), bundle.digest(), band.low(), band.high());
-    return new ClassifierStage(k.name(), bundle, cascade, k.scope(), k.checkpointChars());
+    log.info("classifier stage {}: model {} {}, band [{}, {})", k.name(), bundle.version(), bundle.digest(),
+        cascade.band().low(), cascade.band().high());
+    return bundle;
   }
 
   private static ThreadFactory daemon(String prefix) {

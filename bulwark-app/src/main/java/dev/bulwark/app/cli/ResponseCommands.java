@@ -2,14 +2,10 @@ package dev.bulwark.app.cli;
 
 import dev.bulwark.app.config.BulwarkConfig;
 import dev.bulwark.classify.canon.Canonicalizer;
-import dev.bulwark.classify.cascade.Band;
 import dev.bulwark.classify.data.DataSets;
 import dev.bulwark.classify.data.TrainingCorpus;
 import dev.bulwark.classify.exemplar.Embedder;
 import dev.bulwark.classify.model.Encoder;
-import dev.bulwark.classify.phrase.PhraseStage;
-import dev.bulwark.classify.stage.ClassifierStage;
-import dev.bulwark.core.Ticker;
 import dev.bulwark.gateway.SafeguardPipeline;
 import dev.bulwark.response.RapidResponse;
 import dev.bulwark.response.TrainingPool;
@@ -72,26 +68,8 @@ final class ResponseCommands {
 
   /** The configured stages, built as {@code serve} builds them, to run on the caller's thread. */
   static SafeguardPipeline evaluationBase(BulwarkConfig cfg, Supplier<BaseClassifier> base) {
-    SafeguardPipeline.Builder b = SafeguardPipeline.builder();
-    for (BulwarkConfig.StageSpec spec : cfg.stages()) {
-      if (spec instanceof BulwarkConfig.PhraseList p) {
-        PhraseStage stage = new PhraseStage(p.name(), p.rules());
-        b.prompt(stage).streaming(stage);
-      } else if (spec instanceof BulwarkConfig.Classifier k) {
-        BaseClassifier c = k.model().equals("builtin") ? base.get() : load(k);
-        Band band = !k.stage2() ? Band.NONE
-            : k.bandLow() != null && k.bandHigh() != null ? new Band(k.bandLow(), k.bandHigh()) : c.bundle().band();
-        ClassifierStage stage = new ClassifierStage(k.name(), c.bundle(),
-            c.bundle().cascade(Canonicalizer.defaults(), Ticker.system()).withBand(band), k.scope(), k.checkpointChars());
-        if (stage.scansPrompts()) {
-          b.prompt(stage);
-        }
-        if (stage.scansCompletions()) {
-          b.streaming(stage);
-        }
-      }
-    }
-    return b.build(Runnable::run, Ticker.system());
+    return dev.bulwark.app.Stages.pipeline(
+        cfg, k -> (k.model().equals("builtin") ? base.get() : load(k)).bundle(), Runnable::run);
   }
 
   private static BaseClassifier baseClassifier(BulwarkConfig cfg, Supplier<Encoder> encoder) {
