@@ -33,7 +33,8 @@ class CliTest {
     String token = json.path("key").asText();
     assertThat(token).startsWith("bwk_" + json.path("id").asText() + "_");
     assertThat(json.path("expires_at").asText()).isNotBlank();
-    String secret = token.substring(token.lastIndexOf('_') + 1);
+    // bwk_<id>_<secret>: the secret is base64url and may itself contain '_'.
+    String secret = token.split("_", 3)[2];
     assertThat(Files.readAllBytes(dir.resolve("b.db"))).asString().doesNotContain(secret);
   }
 
