@@ -16,8 +16,6 @@ import dev.bulwark.classify.model.ModelIntegrityException;
 import dev.bulwark.classify.stage.ClassifierStage;
 import dev.bulwark.core.Ticker;
 import dev.bulwark.core.pipeline.Conversation;
-import dev.bulwark.core.pipeline.Role;
-import dev.bulwark.core.pipeline.Turn;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -116,9 +114,9 @@ public final class EvalCommand implements Callable<Integer> {
     long start = System.nanoTime();
     Classification c = e.kind() == ExampleKind.PROMPT
         ? stage.classify(new Conversation("eval", e.prompt(), 0))
-        : cascade.classifyCompletion(lastUser(e), java.util.Objects.requireNonNull(e.completion()));
+        : cascade.classifyCompletion(e.lastUserText(), java.util.Objects.requireNonNull(e.completion()));
     long nanos = System.nanoTime() - start;
-    return new ScoredItem(e.id(), oneLine(e.kind() == ExampleKind.PROMPT ? e.promptText() : e.completion()),
+    return new ScoredItem(e.id(), ScoredItem.display(e.kind() == ExampleKind.PROMPT ? e.promptText() : e.completion()),
         e.label().positive(), e.label().wireName(), e.category(), c.score(), c.probabilities(), c.decidedBy(),
         c.view(), c.escalated(), nanos, null);
   }
@@ -127,7 +125,7 @@ public final class EvalCommand implements Callable<Integer> {
     String completion = java.util.Objects.requireNonNull(e.completion());
     List<String> tokens = tokens(completion);
     long start = System.nanoTime();
-    CompletionStream s = cascade.openCompletion(lastUser(e), checkpointChars);
+    CompletionStream s = cascade.openCompletion(e.lastUserText(), checkpointChars);
     Integer firstFire = null;
     for (int t = 0; t < tokens.size(); t++) {
       if (s.append(tokens.get(t)).max() >= threshold && firstFire == null) {
@@ -139,7 +137,7 @@ public final class EvalCommand implements Callable<Integer> {
       firstFire = tokens.size();
     }
     long nanos = System.nanoTime() - start;
-    return new ScoredItem(e.id(), oneLine(completion), e.label().positive(), e.label().wireName(), e.category(),
+    return new ScoredItem(e.id(), ScoredItem.display(completion), e.label().positive(), e.label().wireName(), e.category(),
         p.max(), p, s.decidedBy(), s.view(), s.escalations() > 0, nanos,
         new ScoredItem.Streaming(firstFire, tokens.size(), tokens.isEmpty() ? 0 : nanos / tokens.size()));
   }
@@ -163,20 +161,5 @@ public final class EvalCommand implements Callable<Integer> {
       i = j;
     }
     return out;
-  }
-
-  private static String lastUser(Example e) {
-    for (int i = e.prompt().size() - 1; i >= 0; i--) {
-      Turn t = e.prompt().get(i);
-      if (t.role() == Role.USER) {
-        return t.text();
-      }
-    }
-    return e.promptText();
-  }
-
-  private static String oneLine(String text) {
-    String s = text.replaceAll("\\s+", " ").trim();
-    return s.length() <= 240 ? s : s.substring(0, 240) + "…";
   }
 }

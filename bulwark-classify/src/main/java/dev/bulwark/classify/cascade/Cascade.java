@@ -137,7 +137,8 @@ public final class Cascade {
         best.view, ticker.read() - start);
   }
 
-  static String context(String prompt) {
+  /** What a completion model reads of its prompt: the end, where the request is. */
+  public static String context(String prompt) {
     return prompt.length() <= CONTEXT_CHARS ? prompt : prompt.substring(prompt.length() - CONTEXT_CHARS);
   }
 

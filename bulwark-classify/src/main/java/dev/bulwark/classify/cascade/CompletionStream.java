@@ -74,7 +74,9 @@ public final class CompletionStream {
     appendTail(tail, chunk);
     String stable = normalizer.append(chunk);
     feed(stable);
-    decide(stage1(), false);
+    if (judging()) {
+      decide(stage1(), false);
+    }
     if (rawChars - lastCheckpointAt >= checkpointChars) {
       checkpoint();
     }
@@ -170,9 +172,6 @@ public final class CompletionStream {
   }
 
   private void decide(Probabilities s1, boolean force) {
-    if (!force && !judging()) {
-      return;
-    }
     Probabilities result = s1;
     String by = "stage1";
     if (stage2 != null && cascade.band().escalates(s1.max())) {

@@ -52,4 +52,14 @@ public record Example(
   public String promptText() {
     return prompt.stream().map(Turn::text).collect(Collectors.joining("\n\n"));
   }
+
+  /** The last user turn: what a completion answers. The whole prompt when no turn is the user's. */
+  public String lastUserText() {
+    for (int i = prompt.size() - 1; i >= 0; i--) {
+      if (prompt.get(i).role() == dev.bulwark.core.pipeline.Role.USER) {
+        return prompt.get(i).text();
+      }
+    }
+    return promptText();
+  }
 }

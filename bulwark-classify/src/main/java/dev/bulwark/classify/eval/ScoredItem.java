@@ -39,6 +39,12 @@ public record ScoredItem(
     long latencyNanos,
     @Nullable Streaming streaming) {
 
+  /** A text as reports show it: one line, white space collapsed, at most 240 characters. */
+  public static String display(String text) {
+    String s = text.replaceAll("\\s+", " ").trim();
+    return s.length() <= 240 ? s : s.substring(0, 240) + "…";
+  }
+
   public ScoredItem {
     requireNonNull(id, "id");
     if (id.isBlank()) {

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bulwark.classify.Category;
-import dev.bulwark.classify.Probabilities;
 import dev.bulwark.classify.canon.Canonicalizer;
 import dev.bulwark.classify.cascade.Band;
 import dev.bulwark.classify.cascade.Cascade;
@@ -28,16 +26,12 @@ import dev.bulwark.classify.model.EmbeddingCache;
 import dev.bulwark.classify.model.Encoder;
 import dev.bulwark.classify.model.ModelArchive;
 import dev.bulwark.classify.model.ProgressListener;
-import dev.bulwark.classify.model.Stage1Model;
 import dev.bulwark.classify.model.Stage1Trainer;
-import dev.bulwark.classify.model.Stage2Model;
 import dev.bulwark.classify.model.Stage2Settings;
 import dev.bulwark.classify.model.Stage2Trainer;
 import dev.bulwark.classify.model.TrainingSettings;
 import dev.bulwark.classify.model.TrainingText;
 import dev.bulwark.core.Ticker;
-import dev.bulwark.core.pipeline.Role;
-import dev.bulwark.core.pipeline.Turn;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -45,7 +39,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -180,8 +173,8 @@ public final class ClassifierTrainer {
         scores(calPrompts, true, e -> cascade.classifyPrompt(e.promptText())),
         scores(calPrompts, false, e -> cascade.classifyPrompt(e.promptText())));
     double completionThreshold = threshold(
-        scores(calCompletions, true, e -> cascade.classifyCompletion(lastUser(e), requireNonNull(e.completion()))),
-        scores(calCompletions, false, e -> cascade.classifyCompletion(lastUser(e), requireNonNull(e.completion()))));
+        scores(calCompletions, true, e -> cascade.classifyCompletion(e.lastUserText(), requireNonNull(e.completion()))),
+        scores(calCompletions, false, e -> cascade.classifyCompletion(e.lastUserText(), requireNonNull(e.completion()))));
     b.promptThresholds(ClassifierBundle.Thresholds.uniform(promptThreshold))
         .completionThresholds(ClassifierBundle.Thresholds.uniform(completionThreshold));
 
@@ -190,7 +183,7 @@ public final class ClassifierTrainer {
     EvalReport devPrompts = report("dev prompts", evaluable(dev, ExampleKind.PROMPT), promptThreshold,
         e -> cascade.classifyPrompt(e.promptText()));
     EvalReport devCompletions = report("dev completions", evaluable(dev, ExampleKind.COMPLETION), completionThreshold,
-        e -> cascade.classifyCompletion(lastUser(e), requireNonNull(e.completion())));
+        e -> cascade.classifyCompletion(e.lastUserText(), requireNonNull(e.completion())));
     progress.progress("evaluate", dev.size(), dev.size());
 
     ObjectNode provenance = provenance(corpus.summary(), p1, c1, stage2Report, band, combine,
@@ -227,15 +220,10 @@ public final class ClassifierTrainer {
     for (Example e : examples) {
       Classification c = f.apply(e);
       String text = e.kind() == ExampleKind.COMPLETION ? requireNonNull(e.completion()) : e.promptText();
-      items.add(new ScoredItem(e.id(), oneLine(text), e.label().positive(), e.label().wireName(), e.category(),
+      items.add(new ScoredItem(e.id(), ScoredItem.display(text), e.label().positive(), e.label().wireName(), e.category(),
           c.score(), c.probabilities(), c.decidedBy(), c.view(), c.escalated(), 0L, null));
     }
     return EvalReport.builder().title(title).items(items).threshold(threshold).build();
-  }
-
-  static String oneLine(String text) {
-    String s = text.replaceAll("\\s+", " ").trim();
-    return s.length() <= 240 ? s : s.substring(0, 240) + "…";
   }
 
   private static double[] scores(List<Example> examples, boolean positive, Function<Example, Classification> f) {
@@ -259,14 +247,9 @@ public final class ClassifierTrainer {
   private List<TrainingText> completions(List<Example> examples) {
     List<TrainingText> out = new ArrayList<>();
     for (Example e : evaluable(examples, ExampleKind.COMPLETION)) {
-      out.add(new TrainingText(contextOf(lastUser(e)), normalized(requireNonNull(e.completion())), e.targets()));
+      out.add(new TrainingText(Cascade.context(e.lastUserText()), normalized(requireNonNull(e.completion())), e.targets()));
     }
     return out;
-  }
-
-  /** What the completion model reads as context: the same tail of the prompt as at run time. */
-  private static String contextOf(String prompt) {
-    return prompt.length() <= 2048 ? prompt : prompt.substring(prompt.length() - 2048);
   }
 
   /** Stage 2 reads one string: the text alone (a completion is judged on what it does). */
@@ -296,16 +279,6 @@ public final class ClassifierTrainer {
 
   private String normalized(String text) {
     return canonicalizer.canonicalize(text).primary().text();
-  }
-
-  static String lastUser(Example e) {
-    List<Turn> turns = e.prompt();
-    for (int i = turns.size() - 1; i >= 0; i--) {
-      if (turns.get(i).role() == Role.USER) {
-        return turns.get(i).text();
-      }
-    }
-    return e.promptText();
   }
 
   private static ProgressListener prefixed(ProgressListener p, String prefix) {
@@ -355,8 +328,4 @@ public final class ClassifierTrainer {
     return p;
   }
 
-  /** Probabilities as a category-id map, for reports. */
-  static Map<String, Double> byId(Probabilities p) {
-    return Category.ALL.stream().collect(Collectors.toMap(Category::id, p::get, (a, c) -> a, java.util.LinkedHashMap::new));
-  }
 }
