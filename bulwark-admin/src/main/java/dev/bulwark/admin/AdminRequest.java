@@ -1,5 +1,6 @@
 package dev.bulwark.admin;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.bulwark.store.diligence.Person;
 import org.jspecify.annotations.Nullable;
 
@@ -21,6 +22,13 @@ public interface AdminRequest {
    */
   Body body(String... allowed);
 
+  /**
+   * The request's JSON object as sent, for a body the handler reads itself (a STIX bundle): an absent
+   * body reads as an empty object, and malformed JSON or a body that is not an object is a 400 {@code
+   * invalid_json}. No field is refused here; the handler names the field in its own refusals.
+   */
+  JsonNode json();
+
   /** A request body's fields; every refusal is a 400 {@code invalid_argument} naming the field. */
   interface Body {
     /** A string field, or null when absent or JSON null. */
@@ -28,5 +36,11 @@ public interface AdminRequest {
 
     /** A string field that must be present. */
     String required(String field);
+
+    /**
+     * A field's value as sent (a list, an object, a number or a boolean), or null when absent or JSON
+     * null; the handler reads it and names the field when it refuses it.
+     */
+    @Nullable JsonNode value(String field);
   }
 }

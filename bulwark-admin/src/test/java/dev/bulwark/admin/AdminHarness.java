@@ -51,6 +51,10 @@ final class AdminHarness implements AutoCloseable {
   final AdminCredentials.Issued contact;
 
   AdminHarness(Path dir, Vertx vertx, Map<String, Policy> policies) {
+    this(dir, vertx, policies, java.util.List.of());
+  }
+
+  AdminHarness(Path dir, Vertx vertx, Map<String, Policy> policies, java.util.List<AdminRoutes> routes) {
     this.vertx = vertx;
     store = Store.open(StoreConfig.builder().url("jdbc:sqlite:" + dir.resolve("admin.db")).build());
     for (String tier : policies.keySet()) {
@@ -74,6 +78,7 @@ final class AdminHarness implements AutoCloseable {
         .directory(directory)
         .policies(resolver)
         .clock(clock)
+        .routes(routes)
         .build();
     server.start().await();
   }

@@ -3,6 +3,7 @@ package dev.bulwark.app;
 import static java.util.Objects.requireNonNull;
 
 import dev.bulwark.access.KeyDirectory;
+import dev.bulwark.app.cli.ResponseCommands;
 import dev.bulwark.app.config.BulwarkConfig;
 import dev.bulwark.classify.cascade.Band;
 import dev.bulwark.classify.cascade.Cascade;
@@ -95,10 +96,13 @@ public final class BulwarkServer implements AutoCloseable {
           .ticker(Ticker.system())
           .build();
       gateway.start().await();
-      this.admin = AdminPlane.start(config, vertx, store, keys, clock);
+      // Rapid response: applies deployments from the store (bulwark respond deploy/rollback, the admin
+      // API) without a restart, and takes monitor incidents that point at a jailbreak in as reports.
+      this.response = dev.bulwark.response.ResponseRuntime.attach(store, gateway, pipeline, stageThreads, clock,
+          java.util.List.of(), config.response().incidents(),
+          watcher -> ResponseCommands.responder(config, store, config.response().data(), watcher));
+      this.admin = AdminPlane.start(config, vertx, store, keys, clock, response);
       this.monitor = config.monitor().enabled() ? MonitorPlane.start(config, store, registry, clock, null) : null;
-      // Rapid response: applies deployments from the store (bulwark respond deploy/rollback) without a restart.
-      this.response = dev.bulwark.response.ResponseRuntime.attach(store, gateway, pipeline, stageThreads, clock, java.util.List.of());
     } catch (Exception | Error e) {
       closeQuietly();
       throw e;
@@ -143,6 +147,11 @@ public final class BulwarkServer implements AutoCloseable {
   public void close() {
     gateway.stop().await();
     closeQuietly();
+  }
+
+  /** Rapid response inside this server: the deployment watcher, the review timer, the incident intake. */
+  public dev.bulwark.response.ResponseRuntime response() {
+    return requireNonNull(response, "response");
   }
 
   /** The admin API, or null when {@code admin.enabled} is false. */

@@ -14,6 +14,8 @@ import dev.bulwark.monitor.analyzer.ExemplarStore;
 import dev.bulwark.monitor.flow.Flowchart;
 import dev.bulwark.monitor.flow.FlowchartParser;
 import dev.bulwark.monitor.flow.FlowchartSource;
+import dev.bulwark.monitor.incident.EvidenceKeeping;
+import dev.bulwark.response.review.Redactor;
 import dev.bulwark.store.Store;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -80,6 +82,9 @@ public final class MonitorPlane implements AutoCloseable {
         .meters(meters)
         .clock(clock)
         .env(System.getenv())
+        // Rapid response turns jailbreak incidents into reports: their exchanges' text is kept,
+        // through the review queue's redactor, before the acknowledgement deletes it.
+        .evidence(EvidenceKeeping.redactedBy(new Redactor()::redact))
         .build()
         .start();
     return new MonitorPlane(monitor, watcher);

@@ -23,8 +23,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The human review queue of {@code bulwark review} on the admin API, for reviewers and admins:
- * {@code GET /reviews[?status=&assignee=]}, {@code GET /reviews/{id}}, {@code POST /reviews/{id}/assign}
- * and {@code POST /reviews/{id}/label}. Here rather than in bulwark-response so that neither it nor
+ * {@code GET /reviews[?status=&assignee=]}, {@code GET /reviews/{id}}, {@code POST /reviews/{id}/assign},
+ * {@code POST /reviews/{id}/label}, {@code POST /reviews/{id}/cancel} and {@code POST /reviews/claim}
+ * (escalation runs on the server's timer; exporting labels stays with {@code bulwark review export}). Here rather than in bulwark-response so that neither it nor
  * the admin plane depends on the other.
  *
  * <p>Only the redacted view ({@link ReviewQueue#view}) leaves through here, never the stored exchange.
@@ -50,6 +51,31 @@ final class ReviewRoutes implements AdminRoutes {
     registry.add("GET", "/reviews/{id}", ROLES, 200, r -> render(queue.view(open(r.param("id"), false).id())));
     registry.add("POST", "/reviews/{id}/assign", ROLES, 200, this::assign);
     registry.add("POST", "/reviews/{id}/label", ROLES, 200, this::label);
+    registry.add("POST", "/reviews/{id}/cancel", ROLES, 200, this::cancel);
+    registry.add("POST", "/reviews/claim", ROLES, 200, this::claim);
+  }
+
+  /** The most urgent open unassigned item, now the caller's: {@code {"item": ...}}, or {@code null} when none is left. */
+  private JsonNode claim(AdminRequest r) {
+    r.body();
+    ObjectNode out = NODES.objectNode();
+    out.set("item", queue.claimNext(r.caller().id()).map(i -> (JsonNode) render(queue.view(i.id())))
+        .orElse(NODES.nullNode()));
+    return out;
+  }
+
+  private JsonNode cancel(AdminRequest r) {
+    String reason = r.body("reason").required("reason");
+    if (reason.isBlank()) {
+      throw AdminError.badRequest("reason: must not be blank");
+    }
+    String id = open(r.param("id"), true).id();
+    try {
+      queue.cancel(id, r.caller().id(), reason);
+    } catch (ResponseException e) {
+      throw AdminError.conflict("review item " + id + " was closed meanwhile");
+    }
+    return render(queue.view(id));
   }
 
   private JsonNode list(AdminRequest r) {

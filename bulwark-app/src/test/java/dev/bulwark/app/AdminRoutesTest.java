@@ -249,9 +249,40 @@ class AdminRoutesTest {
   }
 
   @Test
+  void reviews_claimThenCancel_callerIsAssigneeAndCloser() throws Exception {
+    ReviewItem item = enqueue("a question");
+
+    JsonNode claimed = json(send("POST", "/admin/v1/reviews/claim", reviewer, null), 200);
+    JsonNode none = json(send("POST", "/admin/v1/reviews/claim", reviewer2, "{}"), 200);
+    JsonNode cancelled = json(send("POST", "/admin/v1/reviews/" + item.id() + "/cancel", reviewer,
+        "{\"reason\": \"duplicate of another item\"}"), 200);
+
+    assertThat(claimed.get("item").get("id").asText()).isEqualTo(item.id());
+    assertThat(claimed.get("item").get("assignee").asText()).isEqualTo(reviewer.person().id());
+    assertThat(none.get("item").isNull()).isTrue();
+    assertThat(cancelled.get("status").asText()).isEqualTo("cancelled");
+    assertThat(queue.item(item.id()).orElseThrow().closedBy()).isEqualTo(reviewer.person().id());
+  }
+
+  @Test
+  void reviewsCancel_badBodyClosedOrAnalyst_400And409And403() throws Exception {
+    ReviewItem item = enqueue("a question");
+    String path = "/admin/v1/reviews/" + item.id() + "/cancel";
+
+    error(send("POST", path, reviewer, "{}"), 400, "invalid_argument");
+    error(send("POST", path, reviewer, "{\"reason\": \" \"}"), 400, "invalid_argument");
+    error(send("POST", "/admin/v1/reviews/claim", reviewer, "{\"reviewer\": \"someone\"}"), 400, "invalid_argument");
+    error(send("POST", path, analyst, "{\"reason\": \"r\"}"), 403, "role_required");
+    assertThat(queue.item(item.id()).orElseThrow().open()).isTrue();
+    json(send("POST", path, reviewer, "{\"reason\": \"r\"}"), 200);
+    error(send("POST", path, reviewer, "{\"reason\": \"r\"}"), 409, "conflict");
+  }
+
+  @Test
   void endpoints_listTheContributedRoutes() {
     assertThat(server.endpoints()).contains("GET /admin/v1/incidents", "PATCH /admin/v1/incidents/{id}",
-        "GET /admin/v1/reviews", "POST /admin/v1/reviews/{id}/label", "GET /admin/v1/whoami");
+        "GET /admin/v1/reviews", "POST /admin/v1/reviews/{id}/label", "POST /admin/v1/reviews/{id}/cancel",
+        "POST /admin/v1/reviews/claim", "GET /admin/v1/whoami");
   }
 
   @Test

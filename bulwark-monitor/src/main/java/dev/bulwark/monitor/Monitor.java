@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.bulwark.core.Ticker;
 import dev.bulwark.monitor.flow.FlowchartSource;
+import dev.bulwark.monitor.incident.EvidenceKeeping;
 import dev.bulwark.monitor.internal.MonitorWorker;
 import dev.bulwark.monitor.internal.SqlExchangeQueue;
 import dev.bulwark.monitor.internal.WebhookDispatcher;
@@ -61,7 +62,8 @@ public final class Monitor implements AutoCloseable {
     this.analysis = Executors.newFixedThreadPool(settings.threads(), daemon("bulwark-monitor-analysis"));
     this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("bulwark-monitor-timer"));
     MeterRegistry registry = b.meters != null ? b.meters : new SimpleMeterRegistry();
-    this.worker = new MonitorWorker(store, queue, flowcharts, settings, analysis, b.clock, b.ticker, registry);
+    this.worker = new MonitorWorker(store, queue, flowcharts, settings, analysis, b.clock, b.ticker, registry,
+        b.evidence);
     HttpClient http = b.http != null ? b.http : HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(settings.webhookTimeout()).build();
     this.webhooks = new WebhookDispatcher(store, http, b.env, b.clock, settings);
@@ -247,6 +249,7 @@ public final class Monitor implements AutoCloseable {
     private @Nullable MeterRegistry meters;
     private @Nullable HttpClient http;
     private Map<String, String> env = Map.of();
+    private @Nullable EvidenceKeeping evidence;
 
     private Builder() {}
 
@@ -297,6 +300,15 @@ public final class Monitor implements AutoCloseable {
     /** Where webhook secrets are read from ({@code System.getenv()} in production). */
     public Builder env(Map<String, String> env) {
       this.env = Map.copyOf(env);
+      return this;
+    }
+
+    /**
+     * Keep the text of exchanges behind jailbreak incidents, redacted and bounded, for rapid response
+     * (see {@link EvidenceKeeping}). Without it, no text is kept and incident actions record so.
+     */
+    public Builder evidence(EvidenceKeeping keeping) {
+      this.evidence = requireNonNull(keeping, "keeping");
       return this;
     }
 

@@ -171,6 +171,11 @@ public final class RapidResponse {
     return intake.submit(r);
   }
 
+  /** Takes a report in (dedup, family); {@code actor} is who submitted it, for the audit log. */
+  public Intake.Result report(NewReport r, String actor) {
+    return intake.submit(r, actor);
+  }
+
   /**
    * How to respond.
    *

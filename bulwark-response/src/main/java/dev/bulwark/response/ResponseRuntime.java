@@ -7,7 +7,10 @@ import dev.bulwark.classify.exemplar.Embedder;
 import dev.bulwark.classify.model.Encoder;
 import dev.bulwark.gateway.Gateway;
 import dev.bulwark.gateway.SafeguardPipeline;
+import dev.bulwark.response.intake.IncidentIntake;
+import dev.bulwark.response.intake.Intake;
 import dev.bulwark.response.internal.Audit;
+import dev.bulwark.response.internal.Json;
 import dev.bulwark.response.registry.DeploymentTarget;
 import dev.bulwark.response.registry.DeploymentWatcher;
 import dev.bulwark.response.registry.Deployments;
@@ -25,26 +28,57 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Rapid response inside a running server: a deployment watcher that keeps the gateway (and any other
  * targets, such as the monitor's exemplar index) on the newest deployment the store holds, polling it
- * every second, and the review queue's SLA timer. Deployments written by {@code bulwark respond}
- * (deploy, canary, promote, rollback) reach the gateway without a restart.
+ * every second; the review queue's SLA timer; and the intake of monitor incidents ({@link
+ * IncidentIntake}), on a timer of its own so that a long automatic patch never delays a deployment.
+ * Deployments written by {@code bulwark respond} (deploy, canary, promote, rollback) reach the gateway
+ * without a restart.
  *
- * <p>Owns one daemon scheduler thread; {@link #close()} stops it.
+ * <p>The incident intake polls the store rather than being called by the monitor: monitor workers may
+ * run in other processes ({@code bulwark monitor run}), and an incident committed just before a crash
+ * is still found at the next round; the intake is idempotent per incident, so every server may run it.
+ *
+ * <p>Owns two daemon scheduler threads; {@link #close()} stops them.
  */
 public final class ResponseRuntime implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ResponseRuntime.class);
+
   private final ScheduledExecutorService scheduler;
+  private final ScheduledExecutorService intakeScheduler;
   private final DeploymentWatcher watcher;
   private final ReviewQueue reviews;
+  private final IncidentIntake incidents;
+  private final @Nullable Supplier<RapidResponse> responder;
 
-  private ResponseRuntime(ScheduledExecutorService scheduler, DeploymentWatcher watcher, ReviewQueue reviews) {
+  private ResponseRuntime(ScheduledExecutorService scheduler, ScheduledExecutorService intakeScheduler,
+      DeploymentWatcher watcher, ReviewQueue reviews, IncidentIntake incidents, @Nullable Supplier<RapidResponse> responder) {
     this.scheduler = scheduler;
+    this.intakeScheduler = intakeScheduler;
     this.watcher = watcher;
     this.reviews = reviews;
+    this.incidents = incidents;
+    this.responder = responder;
+  }
+
+  /**
+   * Attaches to a running gateway, without the incident intake and without a responder.
+   *
+   * @param base the configured pipeline (releases build on it; its classifier stage is the one a
+   *     classifier patch replaces)
+   * @param offload the gateway's stage pool
+   * @param more other targets (a monitor's {@link DeploymentTarget#exemplars}), or none
+   */
+  public static ResponseRuntime attach(Store store, Gateway gateway, SafeguardPipeline base, Executor offload, Clock clock,
+      List<DeploymentTarget> more) {
+    return attach(store, gateway, base, offload, clock, more, IncidentIntake.Settings.off(), null);
   }
 
   /**
@@ -54,10 +88,20 @@ public final class ResponseRuntime implements AutoCloseable {
    *     classifier patch replaces)
    * @param offload the gateway's stage pool
    * @param more other targets (a monitor's {@link DeploymentTarget#exemplars}), or none
+   * @param incidentIntake whether (and how often) monitor incidents are taken in, and whether their
+   *     families are patched at once (audited when the runtime starts and with every incident)
+   * @param responders builds this server's responder on the runtime's watcher, on first use (automatic
+   *     patching, the admin API), or null for none; required for automatic patching
+   * @throws IllegalArgumentException when automatic patching is on without a responder
    */
   public static ResponseRuntime attach(Store store, Gateway gateway, SafeguardPipeline base, Executor offload, Clock clock,
-      List<DeploymentTarget> more) {
+      List<DeploymentTarget> more, IncidentIntake.Settings incidentIntake,
+      @Nullable Function<DeploymentWatcher, RapidResponse> responders) {
     requireNonNull(store, "store");
+    requireNonNull(incidentIntake, "incidentIntake");
+    if (incidentIntake.autoPatch() && responders == null) {
+      throw new IllegalArgumentException("automatic patching of monitor incidents needs a responder");
+    }
     Supplier<Encoder> encoder = memo(Encoder::minilm);
     Supplier<Embedder> embedder = memo(() -> Embedder.minilm(encoder.get(), Canonicalizer.defaults(), 6));
     ResponseStore rs = new ResponseStore(store);
@@ -71,15 +115,25 @@ public final class ResponseRuntime implements AutoCloseable {
     // The encoder id of an empty index: known without loading the encoder, which only releases with
     // exemplars need.
     ReleaseLoader loader = new ReleaseLoader(registry, encoder, "none");
-    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "bulwark-response");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("bulwark-response"));
+    ScheduledExecutorService intakeScheduler = Executors.newSingleThreadScheduledExecutor(daemon("bulwark-response-intake"));
     DeploymentWatcher watcher = new DeploymentWatcher(deployments, loader, targets).start(scheduler, Duration.ofSeconds(1));
     ReviewQueue reviews = new ReviewQueue(rs, audit, new Redactor(), ReviewQueue.Settings.defaults());
     reviews.startSlaTimer(scheduler, Duration.ofMinutes(1));
-    return new ResponseRuntime(scheduler, watcher, reviews);
+    Supplier<RapidResponse> responder = responders == null ? null : memo(() -> responders.apply(watcher));
+    IncidentIntake.Patcher patcher = responder == null ? null
+        : (family, actor) -> responder.get().respond(family, RapidResponse.Options.defaults(actor));
+    Intake intake = Intake.withDefaults(rs, Canonicalizer.defaults(), lazy(embedder), audit);
+    IncidentIntake incidents = new IncidentIntake(store, intake, reviews, audit, incidentIntake, patcher);
+    audit.record("response.incident_intake.configured", Json.object().put("enabled", incidentIntake.enabled())
+        .put("mode", incidentIntake.mode()).put("auto_patch", incidentIntake.autoPatch())
+        .put("interval_ms", incidentIntake.interval().toMillis()));
+    if (incidentIntake.enabled()) {
+      incidents.start(intakeScheduler);
+      log.info("rapid response takes monitor incidents in every {} ({})", incidentIntake.interval(),
+          incidentIntake.autoPatch() ? "families are patched automatically" : "a review item asks for each patch");
+    }
+    return new ResponseRuntime(scheduler, intakeScheduler, watcher, reviews, incidents, responder);
   }
 
   public DeploymentWatcher watcher() {
@@ -90,10 +144,57 @@ public final class ResponseRuntime implements AutoCloseable {
     return reviews;
   }
 
+  /** The intake of monitor incidents (running on its timer when enabled). */
+  public IncidentIntake incidents() {
+    return incidents;
+  }
+
+  /** Whether this runtime has a responder ({@link #responder()}). */
+  public boolean hasResponder() {
+    return responder != null;
+  }
+
+  /**
+   * This server's responder, built on first use on the runtime's watcher: deployments apply at once
+   * and shadow periods see live traffic.
+   *
+   * @throws IllegalStateException when the runtime was attached without one
+   */
+  public RapidResponse responder() {
+    if (responder == null) {
+      throw new IllegalStateException("this runtime was attached without a responder");
+    }
+    return responder.get();
+  }
+
   @Override
   public void close() {
+    intakeScheduler.shutdownNow();
     watcher.close();
     scheduler.shutdownNow();
+  }
+
+  /** An embedder that loads its model on first use. */
+  private static Embedder lazy(Supplier<Embedder> e) {
+    return new Embedder() {
+      @Override
+      public String encoderId() {
+        return e.get().encoderId();
+      }
+
+      @Override
+      public List<float[]> embed(String text) {
+        return e.get().embed(text);
+      }
+    };
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   private static <T> Supplier<T> memo(Supplier<T> s) {

@@ -72,22 +72,129 @@ public final class ResponseStore {
 
   /** Stores a report under a new id; {@code familyId} must exist. */
   public Report insertReport(NewReport r, String familyId, @Nullable String duplicateOf, String dedupKey, Instant at) {
+    return db.inTransaction("storing a report", tx -> insertReport(tx, r, familyId, duplicateOf, dedupKey, at));
+  }
+
+  /**
+   * Where a report came from, when it must be taken in at most once: {@code incident} and the monitor
+   * incident's id.
+   */
+  public record Origin(String kind, String ref) {
+    public Origin {
+      requireNonNull(kind, "kind");
+      requireNonNull(ref, "ref");
+      if (kind.isBlank() || ref.isBlank()) {
+        throw new IllegalArgumentException("an origin needs a kind and a reference");
+      }
+    }
+
+    /** A monitor incident. */
+    public static Origin incident(String incidentId) {
+      return new Origin("incident", incidentId);
+    }
+
+    @Override
+    public String toString() {
+      return kind + ":" + ref;
+    }
+  }
+
+  /** Allocates the id of a family that {@link #insertReport(NewReport, String, String, String, String, Instant, Origin, String)} will create (an unused id is a gap). */
+  public String allocateFamilyId() {
+    return String.format(Locale.ROOT, "fam-%04d", db.next("family"));
+  }
+
+  /**
+   * Stores a report in one transaction: the family it starts (when {@code newFamilyName} is given,
+   * under {@code familyId}), the report, and with an origin the origin's row, so that an origin is
+   * taken in at most once: when it was taken already (by this process or another), nothing is written.
+   *
+   * @param familyId the family it joins, or the id of the one it starts
+   * @param newFamilyName the name of the family it starts, or null when it joins {@code familyId}
+   * @param origin where it came from when it must be taken in once, else null
+   * @param takenBy who took it in (a process or a person), for the origin's row
+   * @return the report, or empty when the origin was taken already
+   */
+  public Optional<Report> insertReport(NewReport r, String familyId, @Nullable String newFamilyName,
+      @Nullable String duplicateOf, String dedupKey, Instant at, @Nullable Origin origin, String takenBy) {
+    requireNonNull(takenBy, "takenBy");
+    try {
+      return Optional.of(db.inTransaction("storing a report", tx -> {
+        if (newFamilyName != null) {
+          tx.update("INSERT INTO response_families (id, name, status, created_at, updated_at, body) VALUES (?, ?, ?, ?, ?, ?)",
+              familyId, newFamilyName, Family.Status.OPEN.wireName(), Jdbc.micros(at), Jdbc.micros(at), "{}");
+        }
+        Report stored = insertReport(tx, r, familyId, duplicateOf, dedupKey, at);
+        if (origin == null) {
+          return stored;
+        }
+        // Last: a concurrent intake of the same origin waits here (PostgreSQL) or could not begin
+        // (SQLite's transactions take the write lock first), then finds the row and rolls back all of it.
+        if (tx.update("INSERT INTO response_report_origins (origin, ref, report_id, taken_at, taken_by)"
+            + " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", origin.kind(), origin.ref(), stored.id(),
+            Jdbc.micros(at), takenBy) == 0) {
+          throw new OriginTaken();
+        }
+        return stored;
+      }));
+    } catch (OriginTaken e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Rolls an intake back whose origin was taken meanwhile. */
+  private static final class OriginTaken extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    OriginTaken() {
+      super("taken already", null, false, false);
+    }
+  }
+
+  /**
+   * Records that an origin was looked at and held nothing to report, so that it is not looked at
+   * again; false when it was taken already.
+   */
+  public boolean markOriginEmpty(Origin origin, String takenBy, String note, Instant at) {
+    return db.update("INSERT INTO response_report_origins (origin, ref, report_id, taken_at, taken_by, note)"
+        + " VALUES (?, ?, NULL, ?, ?, ?) ON CONFLICT DO NOTHING", origin.kind(), origin.ref(), Jdbc.micros(at), takenBy,
+        note) == 1;
+  }
+
+  /** Whether an origin was taken in already (with a report or without). */
+  public boolean originTaken(Origin origin) {
+    return !db.query("SELECT 1 FROM response_report_origins WHERE origin = ? AND ref = ?", rs -> 1, origin.kind(),
+        origin.ref()).isEmpty();
+  }
+
+  /** The report taken in from an origin, if any. */
+  public Optional<Report> reportByOrigin(Origin origin) {
+    return db.queryOne("SELECT r.* FROM response_reports r JOIN response_report_origins o ON o.report_id = r.id"
+        + " WHERE o.origin = ? AND o.ref = ?", ResponseStore::report, origin.kind(), origin.ref());
+  }
+
+  private static Report insertReport(Jdbc.Tx tx, NewReport r, String familyId, @Nullable String duplicateOf,
+      String dedupKey, Instant at) throws SQLException {
     ObjectNode body = Json.object();
     body.put("title", r.title());
     if (r.bounty() != null) {
       body.put("submission_id", r.bounty().submissionId());
     }
     body.set("exchanges", Json.exchanges(r.exchanges()));
-    return db.inTransaction("storing a report", tx -> {
-      String id = String.format(Locale.ROOT, "rep-%04d", tx.next("report"));
-      tx.update("INSERT INTO response_reports (id, source, family_id, duplicate_of, dedup_key, received_at, reporter,"
-              + " severity, reward_status, external_ref, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          id, r.source().wireName(), familyId, duplicateOf, dedupKey, Jdbc.micros(at), r.reporter(),
-          r.bounty() == null ? null : r.bounty().severity().wireName(),
-          r.bounty() == null ? null : r.bounty().reward().wireName(), r.externalRef(), Json.write(body));
-      return new Report(id, familyId, duplicateOf, dedupKey, at, r.source(), r.title(), r.reporter(), r.bounty(),
-          r.externalRef(), r.exchanges());
-    });
+    String id = String.format(Locale.ROOT, "rep-%04d", tx.next("report"));
+    tx.update("INSERT INTO response_reports (id, source, family_id, duplicate_of, dedup_key, received_at, reporter,"
+            + " severity, reward_status, external_ref, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        id, r.source().wireName(), familyId, duplicateOf, dedupKey, Jdbc.micros(at), r.reporter(),
+        r.bounty() == null ? null : r.bounty().severity().wireName(),
+        r.bounty() == null ? null : r.bounty().reward().wireName(), r.externalRef(), Json.write(body));
+    return new Report(id, familyId, duplicateOf, dedupKey, at, r.source(), r.title(), r.reporter(), r.bounty(),
+        r.externalRef(), r.exchanges());
+  }
+
+  /** The ids of the reports that are not duplicates, oldest first: what intake groups new reports against. */
+  public List<String> originalReportIds() {
+    return db.query("SELECT id FROM response_reports WHERE duplicate_of IS NULL ORDER BY received_at, id",
+        rs -> rs.getString(1));
   }
 
   public Optional<Report> report(String id) {

@@ -2,6 +2,7 @@ package dev.bulwark.admin.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.bulwark.admin.AdminRequest;
 import dev.bulwark.store.diligence.Person;
 import org.jspecify.annotations.Nullable;
@@ -42,6 +43,16 @@ final class ContributedCall implements AdminRequest {
       public String required(String field) {
         return b.required(field);
       }
+
+      @Override
+      public @Nullable JsonNode value(String field) {
+        return b.value(field);
+      }
     };
+  }
+
+  @Override
+  public JsonNode json() {
+    return call.body().get().node();
   }
 }

@@ -68,6 +68,17 @@ final class JsonBody {
     return v.asText();
   }
 
+  /** The object as sent (a missing body reads as an empty object). */
+  JsonNode node() {
+    return node.isMissingNode() ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode() : node;
+  }
+
+  /** A field's value as sent, or null when absent or JSON null. */
+  @Nullable JsonNode value(String field) {
+    JsonNode v = node.get(field);
+    return v == null || v.isNull() ? null : v;
+  }
+
   /** A list of strings; a single string counts as a list of one. */
   List<String> strings(String field) {
     JsonNode v = node.get(field);

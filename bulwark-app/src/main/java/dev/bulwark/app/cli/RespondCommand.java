@@ -8,13 +8,14 @@ import dev.bulwark.response.Exchange;
 import dev.bulwark.response.Family;
 import dev.bulwark.response.NewReport;
 import dev.bulwark.response.RapidResponse;
-import dev.bulwark.response.ReportSource;
 import dev.bulwark.response.Report;
 import dev.bulwark.response.ResponseStore;
 import dev.bulwark.response.bench.DevFamilies;
 import dev.bulwark.response.bench.RespondBench;
 import dev.bulwark.response.gate.GateResult;
 import dev.bulwark.response.gate.GateResults;
+import dev.bulwark.response.intake.IncidentIntake;
+import dev.bulwark.response.intake.ReportForm;
 import dev.bulwark.response.internal.Audit;
 import dev.bulwark.response.internal.Json;
 import dev.bulwark.response.registry.DeploymentState;
@@ -51,7 +52,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Rapid response: report jailbreaks, patch them through the validation gate, deploy, roll back, share.",
     subcommands = {
-      RespondCommand.ReportCmd.class, RespondCommand.Families.class, RespondCommand.Show.class,
+      RespondCommand.ReportCmd.class, RespondCommand.IntakeIncidents.class, RespondCommand.Families.class, RespondCommand.Show.class,
       RespondCommand.Patch.class, RespondCommand.Releases.class, RespondCommand.Gates.class,
       RespondCommand.Deploy.class, RespondCommand.Canary.class, RespondCommand.Promote.class,
       RespondCommand.Rollback.class, RespondCommand.History.class, RespondCommand.Reward.class,
@@ -114,7 +115,7 @@ public final class RespondCommand implements Runnable {
         continue;
       }
       try {
-        out.add(Json.exchange(Json.read(lines.get(i))));
+        out.add(ReportForm.exchange("exchanges[" + out.size() + "]", Json.read(lines.get(i))));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(file + ":" + (i + 1) + ": " + e.getMessage(), e);
       }
@@ -134,6 +135,7 @@ public final class RespondCommand implements Runnable {
       description = "Take in a jailbreak report: example exchanges from a JSONL file (text or messages, optional completion).")
   static final class ReportCmd implements Callable<Integer> {
     @Mixin ConfigOption config;
+    @Mixin Who who;
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--source", required = true, description = "bug_bounty, red_team, monitor or partner")
@@ -152,7 +154,7 @@ public final class RespondCommand implements Runnable {
     @Nullable String severity;
 
     @Option(names = "--reward", description = "Bug bounty: pending, approved, paid, declined or not_eligible (default pending)")
-    String reward = "pending";
+    @Nullable String reward;
 
     @Option(names = "--ref", description = "The source's own reference (incident id, ticket)")
     @Nullable String ref;
@@ -163,28 +165,63 @@ public final class RespondCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       return withStore(config, spec, (cfg, store, out) -> {
-        ReportSource src = ReportSource.parse(source).orElseThrow(
-            () -> new IllegalArgumentException("--source must be bug_bounty, red_team, monitor or partner"));
-        BugBounty bounty = null;
-        if (src == ReportSource.BUG_BOUNTY) {
-          bounty = new BugBounty(submission == null ? "" : submission,
-              BugBounty.Severity.parse(severity == null ? "" : severity).orElseThrow(
-                  () -> new IllegalArgumentException("--severity must be low, medium, high or critical")),
-              BugBounty.RewardStatus.parse(reward).orElseThrow(() -> new IllegalArgumentException("bad --reward")));
-        }
-        NewReport r = new NewReport(src, title, reporter, bounty, ref, readExchanges(file));
+        // The admin API's POST /reports validates with the same form.
+        NewReport r = ReportForm.report(source, title, reporter, submission, severity, reward, ref, readExchanges(file));
         var intake = dev.bulwark.response.intake.Intake.withDefaults(new ResponseStore(store),
-            dev.bulwark.classify.canon.Canonicalizer.defaults(), embedder(), audit(store)).submit(r);
+            dev.bulwark.classify.canon.Canonicalizer.defaults(), embedder(), audit(store)).submit(r, who.name());
         out.println(intake.report().id() + " -> " + intake.family().id()
             + (intake.duplicate() ? " (duplicate of " + intake.report().duplicateOf() + ")"
                 : intake.newFamily() ? " (new family)" : String.format(Locale.ROOT, " (similarity %.2f)", intake.similarity())));
         return Main.OK;
       });
     }
+  }
 
-    private static dev.bulwark.classify.exemplar.Embedder embedder() {
-      return dev.bulwark.classify.exemplar.Embedder.minilm(dev.bulwark.classify.model.Encoder.minilm(),
-          dev.bulwark.classify.canon.Canonicalizer.defaults(), 6);
+  static dev.bulwark.classify.exemplar.Embedder embedder() {
+    return dev.bulwark.classify.exemplar.Embedder.minilm(dev.bulwark.classify.model.Encoder.minilm(),
+        dev.bulwark.classify.canon.Canonicalizer.defaults(), 6);
+  }
+
+  @Command(name = "intake-incidents", mixinStandardHelpOptions = true,
+      description = "Take monitor incidents that point at a jailbreak in as 'monitor' reports, each exactly once "
+          + "(serve does this on a timer); then open a review item, or patch the family at once.")
+  static final class IntakeIncidents implements Callable<Integer> {
+    @Mixin ConfigOption config;
+    @Mixin Who who;
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--auto-patch", negatable = true,
+        description = "Patch each new family at once and deploy what passes the gate (default: response.incidents.auto_patch)")
+    @Nullable Boolean autoPatch;
+
+    @Option(names = "--data", description = "The shared data folder for patches (default: response.data)")
+    @Nullable Path data;
+
+    @Override
+    public Integer call() throws Exception {
+      return withStore(config, spec, (cfg, store, out) -> {
+        IncidentIntake.Settings settings = cfg.response().incidents();
+        if (autoPatch != null) {
+          settings = settings.withAutoPatch(autoPatch);
+        }
+        Path dir = data != null ? data : cfg.response().data();
+        IncidentIntake.Patcher patcher = settings.autoPatch()
+            ? IncidentIntake.Patcher.of(ResponseCommands.responder(cfg, store, dir)) : null;
+        ResponseStore rs = new ResponseStore(store);
+        Audit audit = audit(store);
+        audit.record("response.incident_intake.run", Json.object().put("actor", who.name()).put("mode", settings.mode())
+            .put("auto_patch", settings.autoPatch()));
+        IncidentIntake intake = new IncidentIntake(store, dev.bulwark.response.intake.Intake.withDefaults(rs,
+            dev.bulwark.classify.canon.Canonicalizer.defaults(), embedder(), audit), ResponseCommands.reviews(store, null),
+            audit, settings, patcher);
+        List<IncidentIntake.Taken> taken = intake.runOnce();
+        for (IncidentIntake.Taken t : taken) {
+          out.println(t.incidentId() + ": " + t.note());
+        }
+        out.println(taken.isEmpty() ? "no incidents to take in" : taken.size() + " incident(s) taken in ("
+            + settings.mode() + ")");
+        return Main.OK;
+      });
     }
   }
 
@@ -481,6 +518,7 @@ public final class RespondCommand implements Runnable {
   @Command(name = "import-stix", mixinStandardHelpOptions = true, description = "Import a partner's STIX 2.1 bundle as reports.")
   static final class ImportStix implements Callable<Integer> {
     @Mixin ConfigOption config;
+    @Mixin Who who;
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Parameters(paramLabel = "FILE")
@@ -491,10 +529,9 @@ public final class RespondCommand implements Runnable {
       return withStore(config, spec, (cfg, store, out) -> {
         ResponseStore rs = new ResponseStore(store);
         var intake = dev.bulwark.response.intake.Intake.withDefaults(rs, dev.bulwark.classify.canon.Canonicalizer.defaults(),
-            dev.bulwark.classify.exemplar.Embedder.minilm(dev.bulwark.classify.model.Encoder.minilm(),
-                dev.bulwark.classify.canon.Canonicalizer.defaults(), 6), audit(store));
+            embedder(), audit(store));
         for (NewReport r : new Stix(rs, new Redactor(), "import").parse(Json.read(Files.readString(file, StandardCharsets.UTF_8)))) {
-          var res = intake.submit(r);
+          var res = intake.submit(r, who.name());
           out.println(res.report().id() + " -> " + res.family().id() + (res.newFamily() ? " (new family)" : "")
               + (res.duplicate() ? " (duplicate)" : ""));
         }

@@ -10,6 +10,7 @@ import dev.bulwark.gateway.SafeguardPipeline;
 import dev.bulwark.response.RapidResponse;
 import dev.bulwark.response.TrainingPool;
 import dev.bulwark.response.patch.BaseClassifier;
+import dev.bulwark.response.registry.DeploymentWatcher;
 import dev.bulwark.response.review.Redactor;
 import dev.bulwark.response.review.ReviewQueue;
 import dev.bulwark.store.Store;
@@ -27,10 +28,22 @@ import org.jspecify.annotations.Nullable;
  * classifier as the base a classifier patch starts from, the training pool from the shared data. The
  * CLI writes deployments to the store; a running server applies them.
  */
-final class ResponseCommands {
+public final class ResponseCommands {
   private ResponseCommands() {}
 
   static RapidResponse responder(BulwarkConfig cfg, Store store, @Nullable Path dataDir) {
+    return responder(cfg, store, dataDir, null);
+  }
+
+  /**
+   * The responder of {@code serve} (the admin API, automatic patching of monitor incidents), on the
+   * server's deployment watcher: what it deploys applies at once, and shadow periods see live traffic.
+   *
+   * @param dataDir the training data folder, or null for {@code ../shared/data}
+   * @param watcher the server's watcher, or null (the CLI: a running server applies within its poll)
+   */
+  public static RapidResponse responder(BulwarkConfig cfg, Store store, @Nullable Path dataDir,
+      @Nullable DeploymentWatcher watcher) {
     Supplier<Encoder> encoder = memo(Encoder::minilm);
     Supplier<BaseClassifier> base = memo(() -> baseClassifier(cfg, encoder));
     Path data = dataDir != null ? dataDir : DataSets.DEFAULT_DIR;
@@ -45,7 +58,7 @@ final class ResponseCommands {
       }
     });
     Embedder embedder = lazyEmbedder(encoder);
-    return RapidResponse.builder()
+    RapidResponse.Builder b = RapidResponse.builder()
         .store(store)
         .clock(Clock.systemUTC())
         .embedder(embedder)
@@ -53,8 +66,11 @@ final class ResponseCommands {
         .baseClassifier(base)
         .pool(pool)
         .evaluationBase(evaluationBase(cfg, base))
-        .reviews(reviews(store, null))
-        .build();
+        .reviews(reviews(store, null));
+    if (watcher != null) {
+      b.watcher(watcher);
+    }
+    return b.build();
   }
 
   static ReviewQueue reviews(Store store, java.util.@Nullable List<String> seniors) {

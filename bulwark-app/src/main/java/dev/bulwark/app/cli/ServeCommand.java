@@ -68,7 +68,7 @@ public final class ServeCommand implements Callable<Integer> {
     return new BulwarkConfig(c.source(), new BulwarkConfig.Server(s.host(), port, s.eventLoops(), s.maxBodyBytes(),
         s.maxResponseBytes(), s.defaultMaxTokens(), s.maxHeldChars(), s.refusalMessage(), s.keyPollInterval(),
         s.stageThreads()), c.store(), c.upstreams(), c.routes(), c.stages(), c.policies(), c.tiers(), c.simulator(), c.admin(),
-        c.monitor());
+        c.monitor(), c.response());
   }
 
   static String rootMessage(Throwable e) {

@@ -28,6 +28,7 @@ import org.jspecify.annotations.Nullable;
  * @param simulator the simulated model's settings, used when there are no upstreams
  * @param admin the admin API and the due-diligence rules
  * @param monitor the asynchronous monitor
+ * @param response rapid response inside {@code serve}
  */
 public record BulwarkConfig(
     String source,
@@ -40,7 +41,8 @@ public record BulwarkConfig(
     Map<String, String> tiers,
     Simulator simulator,
     AdminConfig admin,
-    MonitorConfig monitor) {
+    MonitorConfig monitor,
+    ResponseConfig response) {
 
   public BulwarkConfig {
     requireNonNull(source, "source");
@@ -54,6 +56,7 @@ public record BulwarkConfig(
     requireNonNull(simulator, "simulator");
     requireNonNull(admin, "admin");
     requireNonNull(monitor, "monitor");
+    requireNonNull(response, "response");
   }
 
   /** The {@code server} section. */

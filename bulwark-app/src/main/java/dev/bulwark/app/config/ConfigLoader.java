@@ -54,7 +54,7 @@ public final class ConfigLoader {
   public static final String DEFAULTS = "/bulwark-default.yaml";
 
   private static final String[] SECTIONS = {
-    "server", "store", "upstreams", "routes", "stages", "policies", "tiers", "simulator", "admin", "monitor"
+    "server", "store", "upstreams", "routes", "stages", "policies", "tiers", "simulator", "admin", "monitor", "response"
   };
 
   /** The name routes use for the built-in simulated model, which runs when no upstream is defined. */
@@ -125,7 +125,9 @@ public final class ConfigLoader {
     BulwarkConfig.Simulator simulator = simulator(root.object("simulator"));
     AdminConfig admin = AdminConfig.parse(root.object("admin"), tiers.keySet());
     MonitorConfig monitor = MonitorConfig.parse(root.object("monitor"), upstreams, env);
-    return new BulwarkConfig(source, server, store, upstreams, routes, stages, policies, tiers, simulator, admin, monitor);
+    ResponseConfig response = ResponseConfig.parse(root.object("response"));
+    return new BulwarkConfig(source, server, store, upstreams, routes, stages, policies, tiers, simulator, admin, monitor,
+        response);
   }
 
   private static BulwarkConfig.Server server(Node n) throws ConfigException {

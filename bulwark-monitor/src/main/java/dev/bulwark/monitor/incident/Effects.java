@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>flag: the account is unflagged;
  *   <li>incident: the incident it opened becomes a false positive (evidence it added to an incident
- *       opened earlier is removed);
+ *       opened earlier is removed); the exchange text it kept ({@link IncidentExchanges}) is deleted;
  *   <li>review: the review item is cancelled if still open;
  *   <li>step_down: the step-down is cleared (gateways reload on their next poll);
  *   <li>suspend_keys: the keys it suspended are restored, unless revoked again since;
@@ -116,6 +116,13 @@ public final class Effects {
               Sql.update(c, "DELETE FROM incident_evidence WHERE incident_id = ? AND seq = ?", incident, e.seq());
               change.put("evidence_removed", e.seq());
               undone.put("incident", incident).put("evidence_removed", e.seq());
+            }
+            // The text kept behind it goes too: the action that kept it is undone.
+            int dropped = Sql.update(c, "DELETE FROM incident_exchanges WHERE incident_id = ? AND seq = ?", incident,
+                e.seq());
+            if (dropped > 0) {
+              change.put("evidence_text_removed", e.seq());
+              undone.put("evidence_text_removed", e.seq());
             }
             Incidents.appendHistory(c, incident, at, actor, change);
           }

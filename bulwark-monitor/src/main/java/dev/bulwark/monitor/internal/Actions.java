@@ -1,11 +1,13 @@
 package dev.bulwark.monitor.internal;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.monitor.analyzer.Exchange;
 import dev.bulwark.monitor.analyzer.Finding;
 import dev.bulwark.monitor.analyzer.Severity;
 import dev.bulwark.monitor.flow.ActionSpec;
+import dev.bulwark.monitor.incident.EvidenceKeeping;
 import dev.bulwark.store.AuditedWrites;
 import dev.bulwark.store.EventRecord;
 import java.sql.Connection;
@@ -21,16 +23,22 @@ import org.jspecify.annotations.Nullable;
  * inserts its row in {@code monitor_effects}, keyed by (event seq, action name): when the row is
  * already there the action was taken before (a redelivered exchange) and nothing happens. Otherwise
  * the effect follows and a {@code monitor.action} event joins the audit chain in the same commit.
- * Ids derive from the seq, so a retried transaction writes the same rows.
+ * Ids derive from the seq, so a retried transaction writes the same rows. An incident action whose
+ * run points at a jailbreak also keeps the exchange's text, redacted and bounded ({@link
+ * JailbreakEvidence}), in the same transaction: the acknowledgement that follows deletes the outbox text.
  */
 final class Actions {
   static final String ACTION_EVENT = "monitor.action";
 
   private Actions() {}
 
-  /** Takes {@code planned} for {@code p}; returns whether it was new (false: taken before). */
-  static boolean take(AuditedWrites.Tx tx, Outcome.Processed p, Outcome.Planned planned, Instant now)
-      throws SQLException {
+  /**
+   * Takes {@code planned} for {@code p}; returns whether it was new (false: taken before).
+   *
+   * @param keeping how to keep the text of an exchange behind a jailbreak incident, or null to keep none
+   */
+  static boolean take(AuditedWrites.Tx tx, Outcome.Processed p, Outcome.Planned planned, Instant now,
+      @Nullable EvidenceKeeping keeping) throws SQLException {
     Connection c = tx.connection();
     ActionSpec spec = planned.spec();
     Exchange ex = p.exchange();
@@ -92,6 +100,7 @@ final class Actions {
         Sql.update(c, "INSERT INTO incident_evidence (incident_id, seq, added_at, note) VALUES (?, ?, ?, ?)"
             + " ON CONFLICT DO NOTHING", open, seq, at, top == null ? planned.trigger() : top.summary());
         detail.put("incident", open);
+        keepText(c, open, p, keeping, at, detail);
       }
       case REVIEW -> {
         String id = "rev_" + seq;
@@ -164,6 +173,47 @@ final class Actions {
         .put("account", ex.account()).put("status", status).set("detail", detail);
     tx.audit(new EventRecord(ACTION_EVENT, ex.requestId(), ex.keyId(), ex.orgId(), now, event.toString(), false));
     return true;
+  }
+
+  /**
+   * When the run's findings point at a jailbreak, keeps the exchange's text with the incident,
+   * redacted and bounded, before the acknowledgement deletes it from the outbox; {@code detail} (the
+   * action's record and audit event) says what was kept and why, never the text.
+   */
+  private static void keepText(Connection c, String incident, Outcome.Processed p, @Nullable EvidenceKeeping keeping,
+      long at, ObjectNode detail) throws SQLException {
+    List<String> reasons = JailbreakEvidence.reasons(p.run());
+    if (reasons.isEmpty()) {
+      return;
+    }
+    ObjectNode kept = detail.putObject("evidence_text");
+    reasons.forEach(kept.putArray("reasons")::add);
+    Exchange ex = p.exchange();
+    if (keeping == null) {
+      kept.put("kept", false).put("why", "this monitor keeps no text (no redactor configured)");
+      return;
+    }
+    if (!ex.hasText()) {
+      kept.put("kept", false).put("why", "the outbox carried no text");
+      return;
+    }
+    JailbreakEvidence.Kept text;
+    try {
+      text = JailbreakEvidence.keep(ex, keeping);
+    } catch (RuntimeException e) {
+      // Never keep text the redactor could not clean; the incident itself stands.
+      kept.put("kept", false).put("why", "redaction failed: " + e.getClass().getSimpleName());
+      return;
+    }
+    ArrayNode why = JsonNodeFactory.instance.arrayNode();
+    reasons.forEach(why::add);
+    int n = Sql.update(c, "INSERT INTO incident_exchanges (incident_id, seq, account, kept_at, reasons, redacted,"
+        + " truncated, body) VALUES (?, ?, ?, ?, ?, 1, ?, ?) ON CONFLICT DO NOTHING", incident, ex.seq(), ex.account(),
+        at, why.toString(), text.truncated() ? 1 : 0, text.body().toString());
+    kept.put("kept", n == 1).put("redacted", true).put("truncated", text.truncated()).put("chars", text.chars());
+    if (n == 0) {
+      kept.put("why", "kept already");
+    }
   }
 
   /** Appends a change to an incident's history. */

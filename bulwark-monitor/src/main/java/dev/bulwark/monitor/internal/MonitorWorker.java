@@ -11,6 +11,7 @@ import dev.bulwark.monitor.MonitorSettings;
 import dev.bulwark.monitor.QueueStats;
 import dev.bulwark.monitor.flow.Flowchart;
 import dev.bulwark.monitor.flow.FlowchartSource;
+import dev.bulwark.monitor.incident.EvidenceKeeping;
 import dev.bulwark.store.Store;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,12 +71,21 @@ public final class MonitorWorker {
 
   public MonitorWorker(Store store, ExchangeQueue queue, FlowchartSource flowcharts, MonitorSettings settings,
       ExecutorService executor, Clock clock, Ticker ticker, MeterRegistry registry) {
+    this(store, queue, flowcharts, settings, executor, clock, ticker, registry, null);
+  }
+
+  /**
+   * @param keeping how incident actions keep the text of exchanges behind jailbreak incidents, or null
+   *     to keep none
+   */
+  public MonitorWorker(Store store, ExchangeQueue queue, FlowchartSource flowcharts, MonitorSettings settings,
+      ExecutorService executor, Clock clock, Ticker ticker, MeterRegistry registry, @Nullable EvidenceKeeping keeping) {
     this.queue = requireNonNull(queue, "queue");
     this.flowcharts = requireNonNull(flowcharts, "flowcharts");
     this.settings = requireNonNull(settings, "settings");
     this.clock = requireNonNull(clock, "clock");
     this.ticker = requireNonNull(ticker, "ticker");
-    this.writer = new ResultWriter(store, queue.consumerId());
+    this.writer = new ResultWriter(store, queue.consumerId(), keeping);
     this.processor = new BatchProcessor(executor, ticker);
     this.metrics = new MonitorMetrics(registry);
   }

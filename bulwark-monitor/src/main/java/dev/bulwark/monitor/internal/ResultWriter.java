@@ -9,6 +9,7 @@ import dev.bulwark.monitor.Delivery;
 import dev.bulwark.monitor.ExchangeQueue;
 import dev.bulwark.monitor.analyzer.Finding;
 import dev.bulwark.monitor.analyzer.PastExchange;
+import dev.bulwark.monitor.incident.EvidenceKeeping;
 import dev.bulwark.store.AuditedWrites;
 import dev.bulwark.store.Dialect;
 import dev.bulwark.store.Store;
@@ -41,12 +42,14 @@ final class ResultWriter {
   private final DataSource pool;
   private final Dialect dialect;
   private final String worker;
+  private final @Nullable EvidenceKeeping keeping;
 
-  ResultWriter(Store store, String worker) {
+  ResultWriter(Store store, String worker, @Nullable EvidenceKeeping keeping) {
     this.store = requireNonNull(store, "store");
     this.pool = store.dataSource();
     this.dialect = store.dialect();
     this.worker = requireNonNull(worker, "worker");
+    this.keeping = keeping;
   }
 
   /** The seqs among {@code seqs} that already have a run (processed; only the acknowledgement was lost). */
@@ -174,7 +177,7 @@ final class ResultWriter {
     if (tx != null) {
       for (Outcome.Processed p : processed) {
         for (Outcome.Planned a : p.actions()) {
-          if (Actions.take(tx, p, a, now)) {
+          if (Actions.take(tx, p, a, now, keeping)) {
             taken.merge(a.spec().type().wireName(), 1, Integer::sum);
           }
         }

@@ -40,8 +40,9 @@ import org.jspecify.annotations.Nullable;
  * dominates them, so the same template around other payloads stays close) and the Jaccard overlap of
  * their canonical word 3-shingles (exact structure, and the only measure when no encoder is loaded).
  *
- * <p>Thread-safe: submissions are serialized (the family signatures are a cache of the store, built
- * on first use; another process's new families are seen after {@link #reload()}).
+ * <p>Thread-safe: submissions are serialized. The family signatures are a cache of the store, brought
+ * up to date at each submission (reports stored by another process or another instance are added), so
+ * two servers group alike.
  */
 public final class Intake {
   private final ResponseStore store;
@@ -51,6 +52,8 @@ public final class Intake {
   private final double embeddingThreshold;
   private final double shingleThreshold;
   private @Nullable Map<String, Signature> signatures;
+  /** The reports {@link #signatures} holds. */
+  private final Set<String> seen = new HashSet<>();
 
   /**
    * @param embedder null to group by shingles alone
@@ -85,19 +88,47 @@ public final class Intake {
    */
   public record Result(Report report, Family family, boolean newFamily, boolean duplicate, double similarity) {}
 
-  /** Takes a report in. */
-  public synchronized Result submit(NewReport r) {
+  /** Takes a report in; the audit log names no actor ({@code -}). */
+  public Result submit(NewReport r) {
+    return submit(r, "-");
+  }
+
+  /**
+   * Takes a report in.
+   *
+   * @param actor who submitted it (an admin-API caller's id, a CLI user), for the audit log
+   */
+  public synchronized Result submit(NewReport r, String actor) {
+    return take(r, actor, null).orElseThrow();
+  }
+
+  /**
+   * Takes a report in unless a report from {@code origin} was taken in already, by this process or
+   * another (a monitor incident becomes one report however many servers run the intake). The family
+   * it may start, the report and the origin commit together.
+   *
+   * @return what intake did, or empty when the origin was taken already
+   */
+  public synchronized Optional<Result> submitOnce(NewReport r, String actor, ResponseStore.Origin origin) {
+    requireNonNull(origin, "origin");
+    if (store.originTaken(origin)) {
+      return Optional.empty();
+    }
+    return take(r, actor, origin);
+  }
+
+  private Optional<Result> take(NewReport r, String actor, ResponseStore.@Nullable Origin origin) {
     requireNonNull(r, "r");
+    requireNonNull(actor, "actor");
     Instant now = audit.clock().instant();
     String key = dedupKey(r.exchanges());
     Optional<Report> original = store.originalByDedupKey(key);
-    Family family;
-    boolean created = false;
+    String familyId;
+    String newFamilyName = null;
     double similarity;
     Signature sig = null;
     if (original.isPresent()) {
-      family = store.family(original.get().familyId()).orElseThrow(
-          () -> new ResponseException("report " + original.get().id() + " names a missing family"));
+      familyId = original.get().familyId();
       similarity = 1.0;
     } else {
       sig = signature(r.exchanges());
@@ -112,39 +143,52 @@ public final class Intake {
         }
       }
       if (best != null && bestScore >= 1.0) {
-        String id = best;
-        family = store.family(id).orElseThrow(() -> new ResponseException("family " + id + " vanished"));
-        similarity = known.get(id).rawSimilarity(sig);
+        familyId = best;
+        similarity = known.get(best).rawSimilarity(sig);
       } else {
-        family = store.createFamily(r.title().isBlank() ? "untitled" : r.title(), now);
-        created = true;
+        // The family is created with the report, in its transaction; only its id is taken now.
+        familyId = store.allocateFamilyId();
+        newFamilyName = r.title().isBlank() ? "untitled" : r.title();
         similarity = 0;
       }
     }
+    Family family = newFamilyName != null ? new Family(familyId, newFamilyName, Family.Status.OPEN, now, now)
+        : store.family(familyId).orElseThrow(() -> new ResponseException("family " + familyId + " vanished"));
     ObjectNode ev = Json.object()
         .put("family", family.id())
-        .put("new_family", created)
+        .put("new_family", newFamilyName != null)
         .put("source", r.source().wireName())
         .put("exchanges", r.exchanges().size())
         .put("dedup_key", key)
         .put("duplicate_of", original.map(Report::id).orElse(null))
-        .put("reporter", r.reporter());
+        .put("reporter", r.reporter())
+        .put("actor", actor);
+    if (origin != null) {
+      ev.put("origin", origin.toString());
+    }
     if (r.bounty() != null) {
       ev.put("severity", r.bounty().severity().wireName()).put("reward", r.bounty().reward().wireName());
     }
     audit.record("response.report.received", ev);
-    Report stored = store.insertReport(r, family.id(), original.map(Report::id).orElse(null), key, now);
-    if (sig != null) {
-      Map<String, Signature> known = signatures();
+    Optional<Report> stored = store.insertReport(r, familyId, newFamilyName, original.map(Report::id).orElse(null), key,
+        now, origin, actor);
+    if (stored.isEmpty()) {
+      audit.record("response.report.discarded", Json.object().put("origin", String.valueOf(origin)).put("actor", actor)
+          .put("dedup_key", key).put("reason", "another process took this origin in first"));
+      return Optional.empty();
+    }
+    Map<String, Signature> known = signatures;
+    if (sig != null && known != null && seen.add(stored.get().id())) {
       Signature prev = known.get(family.id());
       known.put(family.id(), prev == null ? sig : prev.merge(sig));
     }
-    return new Result(stored, family, created, original.isPresent(), similarity);
+    return Optional.of(new Result(stored.get(), family, newFamilyName != null, original.isPresent(), similarity));
   }
 
   /** Forgets the cached family signatures; the next submission rebuilds them from the store. */
   public synchronized void reload() {
     signatures = null;
+    seen.clear();
   }
 
   /** The SHA-256 (hex) of the canonicalized exchanges. */
@@ -167,18 +211,22 @@ public final class Intake {
     return canonicalizer.canonicalize(text).primary().text().toLowerCase(Locale.ROOT).replaceAll("\\s+", " ").strip();
   }
 
+  /**
+   * The family signatures, brought up to date with the store: reports another intake stored (another
+   * process, or another instance in this one) are added, so grouping sees every family.
+   */
   private Map<String, Signature> signatures() {
     if (signatures == null) {
-      Map<String, Signature> m = new LinkedHashMap<>();
-      for (Report rep : store.reports(null)) {
-        if (rep.duplicateOf() != null) {
-          continue;
-        }
+      signatures = new LinkedHashMap<>();
+      seen.clear();
+    }
+    for (String id : store.originalReportIds()) {
+      if (seen.add(id)) {
+        Report rep = store.report(id).orElseThrow(() -> new ResponseException("report " + id + " vanished"));
         Signature s = signature(rep.exchanges());
-        Signature prev = m.get(rep.familyId());
-        m.put(rep.familyId(), prev == null ? s : prev.merge(s));
+        Signature prev = signatures.get(rep.familyId());
+        signatures.put(rep.familyId(), prev == null ? s : prev.merge(s));
       }
-      signatures = m;
     }
     return signatures;
   }

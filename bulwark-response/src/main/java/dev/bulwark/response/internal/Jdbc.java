@@ -71,8 +71,10 @@ public final class Jdbc {
     /** The next value of a named counter (1 for a new one). */
     public long next(String counter) throws SQLException {
       if (update("UPDATE response_counters SET value = value + 1 WHERE name = ?", counter) == 0) {
-        update("INSERT INTO response_counters (name, value) VALUES (?, 1)", counter);
-        return 1;
+        // A new counter. Two transactions may both get here: the second insert waits for the first
+        // (PostgreSQL) and then does nothing, and its update then counts on from the first's value.
+        update("INSERT INTO response_counters (name, value) VALUES (?, 0) ON CONFLICT DO NOTHING", counter);
+        update("UPDATE response_counters SET value = value + 1 WHERE name = ?", counter);
       }
       return query("SELECT value FROM response_counters WHERE name = ?", rs -> rs.getLong(1), counter).get(0);
     }

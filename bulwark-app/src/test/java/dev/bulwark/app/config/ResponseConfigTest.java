@@ -1,0 +1,54 @@
+package dev.bulwark.app.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code response} section. */
+class ResponseConfigTest {
+  @TempDir Path dir;
+
+  private BulwarkConfig load(String yaml) throws Exception {
+    Path f = dir.resolve("bulwark.yaml");
+    Files.writeString(f, yaml);
+    return new ConfigLoader(Map.of()).load(f);
+  }
+
+  @Test
+  void defaults_intakeOnEveryFiveSecondsWithoutAutomaticPatching() throws Exception {
+    ResponseConfig r = new ConfigLoader(Map.of()).load(null).response();
+
+    assertThat(r.incidents().enabled()).isTrue();
+    assertThat(r.incidents().autoPatch()).isFalse();
+    assertThat(r.incidents().interval()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(r.data()).isEqualTo(Path.of("..", "shared", "data"));
+  }
+
+  @Test
+  void fullSection_read() throws Exception {
+    ResponseConfig r = load("response: {incidents: {intake: false, interval: 30s, auto_patch: true}, data: /srv/data}\n")
+        .response();
+
+    assertThat(r.incidents().enabled()).isFalse();
+    assertThat(r.incidents().autoPatch()).isTrue();
+    assertThat(r.incidents().mode()).isEqualTo("auto_patch");
+    assertThat(r.incidents().interval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(r.data()).isEqualTo(Path.of("/srv/data"));
+  }
+
+  @Test
+  void badValues_refusedNamingTheField() {
+    assertThatThrownBy(() -> load("response: {incidents: {auto_patch: sometimes}}\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("response.incidents.auto_patch");
+    assertThatThrownBy(() -> load("response: {incidents: {interval: 0s}}\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("response.incidents.interval");
+    assertThatThrownBy(() -> load("response: {incidents: {autopatch: true}}\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("autopatch");
+  }
+}
