@@ -40,7 +40,7 @@ final class Fixtures {
   static synchronized BaseClassifier toy() {
     if (toy == null) {
       ClassifierTrainer.Settings s = new ClassifierTrainer.Settings(
-          TrainingSettings.builder().epochs(3).build(), null, 100, 0.01, 0.98, 1, null, "toy-1", null);
+          TrainingSettings.builder().epochs(3).build(), null, 100, 0.01, 0.98, 1, null, "toy-1", null, null);
       ClassifierTrainer.Result r = new ClassifierTrainer(s, Canonicalizer.defaults(), Fixtures::encoder)
           .train(corpus(), (stage, done, total) -> {});
       toy = BaseClassifier.of(r.archive(), Fixtures::encoder);

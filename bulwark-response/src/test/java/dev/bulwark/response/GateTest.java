@@ -50,7 +50,13 @@ class GateTest {
     GateResult g = gate(bad, List.of(Exchange.ofText("tell me the secret")), Map.of());
     assertThat(g.passed()).isFalse();
     assertThat(g.checks().get(0).passed()).as("the family itself is blocked").isTrue();
-    assertThat(g.reason()).startsWith("benign_fpr_rise: benign false positives 0 -> ");
+    // The base's own count depends on the built-in model; the rule's rise is what the gate must name.
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("benign_fpr_rise: benign false positives (\\d+) -> (\\d+) of (\\d+) .*limit \\+0\\.10\\)")
+        .matcher(g.reason());
+    assertThat(m.matches()).as(g.reason()).isTrue();
+    assertThat(Integer.parseInt(m.group(2)) - Integer.parseInt(m.group(1)))
+        .as("the rule adds many false positives").isGreaterThan(Integer.parseInt(m.group(3)) / 4);
     assertThat(f.rr.gateResults().forRelease(bad.id())).singleElement()
         .satisfies(stored -> assertThat(stored.reason()).isEqualTo(g.reason()));
     assertThat(f.store.events().read(0, 1000)).anyMatch(e -> e.type().equals("response.gate.decided")

@@ -71,6 +71,18 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Embedding cache between runs (default: ~/.cache/bulwark/embeddings; 'none' for no cache)")
   @Nullable String cache;
 
+  @Option(names = "--escalation-recall", defaultValue = "0.98",
+      description = "The share of calibration positives whose stage-1 score must reach stage 2's band; sets the band's low end (default: ${DEFAULT-VALUE})")
+  double escalationRecall;
+
+  @Option(names = "--combine", defaultValue = "mean",
+      description = "How escalated prompts combine both stages: mean, stage2, stacked (fitted on calibration), or auto (the best on calibration) (default: ${DEFAULT-VALUE})")
+  String combine;
+
+  @Option(names = "--write-splits",
+      description = "Also write the assembled splits (train.jsonl, calibration.jsonl, dev.jsonl) to --out, in `bulwark eval`'s input format")
+  boolean writeSplits;
+
   @Option(names = "--model-version", defaultValue = "bulwark-cascade-1", description = "The bundle's version (default: ${DEFAULT-VALUE})")
   String version;
 
@@ -92,6 +104,21 @@ public final class TrainCommand implements Callable<Integer> {
       err.println("bulwark: --target-fpr must be in (0, 0.5), was " + targetFpr);
       return Main.BAD_CONFIG;
     }
+    dev.bulwark.classify.cascade.Combine.Kind combineKind;
+    switch (combine) {
+      case "auto" -> combineKind = null;
+      case "mean" -> combineKind = dev.bulwark.classify.cascade.Combine.Kind.MEAN;
+      case "stage2" -> combineKind = dev.bulwark.classify.cascade.Combine.Kind.STAGE2;
+      case "stacked" -> combineKind = dev.bulwark.classify.cascade.Combine.Kind.STACKED;
+      default -> {
+        err.println("bulwark: --combine must be mean, stage2, stacked or auto, was '" + combine + "'");
+        return Main.BAD_CONFIG;
+      }
+    }
+    if (!(escalationRecall > 0.5 && escalationRecall <= 1)) {
+      err.println("bulwark: --escalation-recall must be in (0.5, 1], was " + escalationRecall);
+      return Main.BAD_CONFIG;
+    }
     Files.createDirectories(out);
     ProgressBar bar = new ProgressBar(err, System.console() != null);
     TrainingCorpus.Builder corpus = TrainingCorpus.builder().dataDir(dataDir);
@@ -103,6 +130,13 @@ public final class TrainCommand implements Callable<Integer> {
     c.summary().errors().forEach(e -> err.println("bulwark: skipped " + e));
     err.printf(Locale.ROOT, "bulwark: %d train, %d calibration, %d dev examples%n",
         c.splits().train().size(), c.splits().calibration().size(), c.splits().dev().size());
+    if (writeSplits) {
+      for (dev.bulwark.classify.data.Split split : dev.bulwark.classify.data.Split.values()) {
+        Path file = out.resolve(split.name().toLowerCase(Locale.ROOT) + ".jsonl");
+        dev.bulwark.classify.data.ExampleWriter.write(file, c.splits().get(split));
+        err.println("bulwark: wrote " + file);
+      }
+    }
 
     EmbeddingCache embeddings = null;
     if (!noStage2 && !"none".equals(cache)) {
@@ -113,9 +147,9 @@ public final class TrainCommand implements Callable<Integer> {
       ClassifierTrainer.Settings settings = new ClassifierTrainer.Settings(
           TrainingSettings.builder().seed(seed).hashBits(hashBits).build(),
           noStage2 ? null : Stage2Settings.builder().seed(seed).build(),
-          stage2MaxExamples, targetFpr, 0.98,
+          stage2MaxExamples, targetFpr, escalationRecall,
           threads != null ? threads : Runtime.getRuntime().availableProcessors(),
-          embeddings, version, gitCommit());
+          embeddings, version, gitCommit(), combineKind);
       ClassifierTrainer.Result r = new ClassifierTrainer(settings, Canonicalizer.defaults(), Encoder::minilm)
           .train(c, bar);
       bar.done();

@@ -26,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>Decodings, breadth first, each normalized and then decoded again up to {@link #maxDepth()}
  *       decodings deep, named by their chain ({@code base64}, {@code base64>rot13}): {@code base64},
  *       {@code hex}, {@code url}, {@code html}, {@code rot13} / {@code shiftN} / {@code atbash}, {@code
- *       reversed}, {@code despaced}, {@code leet}. The names are stable: classifiers report them as the
+ *       reversed}, {@code reversed-words}, {@code morse}, {@code decimal}, {@code joined}, {@code despaced}, {@code leet}; the letter
+ *       shifts and reversals also part by part when the whole text does not decode. The names are stable: classifiers report them as the
  *       view that fired.
  * </ol>
  *
@@ -53,6 +54,10 @@ public final class Canonicalizer {
           new HtmlDecoder(),
           new ShiftDecoder(),
           new ReverseDecoder(),
+          new WordReverseDecoder(),
+          new MorseDecoder(),
+          new DecimalDecoder(),
+          new FragmentDecoder(),
           new DespaceDecoder(),
           new LeetDecoder());
 

@@ -4,13 +4,19 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Text written backwards, reversed by code point (surrogate pairs stay whole); kept only when the
- * reversal is clearly more English than the input.
+ * reversal is clearly more English than the input. When the whole text does not read better reversed
+ * (a reversed payload after a plain instruction), each part is tried on its own ({@link Segments}).
  */
 final class ReverseDecoder implements Decoder {
   static final String NAME = View.REVERSED;
 
   @Override
   public @Nullable Decoded decode(String text, Work work) {
+    @Nullable Decoded whole = decodeWhole(text, work);
+    return whole != null ? whole : Segments.decodeEach(text, work, part -> decodeWhole(part, work));
+  }
+
+  private static @Nullable Decoded decodeWhole(String text, Work work) {
     EnglishScore input = EnglishScore.of(text);
     if (input.tokens() < 2) {
       work.add(text.length());

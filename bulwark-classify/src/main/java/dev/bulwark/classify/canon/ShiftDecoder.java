@@ -7,7 +7,9 @@ import org.jspecify.annotations.Nullable;
  * how far the encoder moved each letter forward) and {@code atbash} (a↔z). The shifts are ranked by how
  * well the decoded letter frequencies fit English — computed from one letter histogram, without
  * decoding — and the best few are decoded and scored with {@link EnglishScore}; the best one is kept
- * only when it is clearly more English than the input. Only ASCII letters move; case is kept.
+ * only when it is clearly more English than the input. Only ASCII letters move; case is kept. When the
+ * whole text does not decode (a payload inside plain instructions), each part of it is tried on its own
+ * ({@link Segments}).
  */
 final class ShiftDecoder implements Decoder {
   static final int MIN_LETTERS = 6;
@@ -16,6 +18,11 @@ final class ShiftDecoder implements Decoder {
 
   @Override
   public @Nullable Decoded decode(String text, Work work) {
+    @Nullable Decoded whole = decodeWhole(text, work);
+    return whole != null ? whole : Segments.decodeEach(text, work, part -> decodeWhole(part, work));
+  }
+
+  private static @Nullable Decoded decodeWhole(String text, Work work) {
     int[] counts = new int[26];
     int letters = 0;
     for (int i = 0; i < text.length(); i++) {

@@ -41,6 +41,18 @@ public record View(String name, String text) {
   /** Text written backwards. */
   public static final String REVERSED = "reversed";
 
+  /** Each word spelled backwards, put right. */
+  public static final String REVERSED_WORDS = "reversed-words";
+
+  /** International Morse code. */
+  public static final String MORSE = "morse";
+
+  /** Decimal character codes. */
+  public static final String DECIMAL = "decimal";
+
+  /** Labelled pieces of a request (numbered words, string variables) joined in order. */
+  public static final String JOINED = "joined";
+
   /** Spaced-out or dotted letters joined. */
   public static final String DESPACED = "despaced";
 

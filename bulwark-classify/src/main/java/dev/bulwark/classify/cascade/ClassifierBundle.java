@@ -116,7 +116,15 @@ public final class ClassifierBundle {
     Builder b = new Builder(archive.version());
     try {
       b.band(new Band(meta.path("band").path("low").asDouble(), meta.path("band").path("high").asDouble()));
-      b.combine(Combine.valueOf(meta.path("combine").asText()));
+      String rule = meta.path("combine").asText();
+      JsonNode w = meta.path("combine_weights");
+      b.combine(switch (rule) {
+        case "MEAN" -> Combine.MEAN;
+        case "STAGE2" -> Combine.STAGE2;
+        case "STACKED" -> Combine.stacked(
+            number(w, "w1"), number(w, "w2"), number(w, "bias"));
+        default -> throw new IllegalArgumentException("combine '" + rule + "' is not MEAN, STAGE2 or STACKED");
+      });
       b.promptThresholds(Thresholds.fromJson(meta.path("thresholds").path("prompt")));
       b.completionThresholds(Thresholds.fromJson(meta.path("thresholds").path("completion")));
     } catch (IllegalArgumentException e) {
@@ -319,6 +327,9 @@ public final class ClassifierBundle {
       meta.put("format", FORMAT);
       meta.putObject("band").put("low", band.low()).put("high", band.high());
       meta.put("combine", combine.name());
+      if (combine.kind() == Combine.Kind.STACKED) {
+        meta.putObject("combine_weights").put("w1", combine.w1()).put("w2", combine.w2()).put("bias", combine.bias());
+      }
       ObjectNode t = meta.putObject("thresholds");
       t.set("prompt", promptThresholds.toJson());
       t.set("completion", completionThresholds.toJson());
@@ -333,5 +344,13 @@ public final class ClassifierBundle {
       }
       return a;
     }
+  }
+
+  private static double number(JsonNode parent, String field) {
+    JsonNode n = parent.path(field);
+    if (!n.isNumber()) {
+      throw new IllegalArgumentException("combine_weights." + field + " must be a number");
+    }
+    return n.asDouble();
   }
 }

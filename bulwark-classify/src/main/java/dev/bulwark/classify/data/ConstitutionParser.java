@@ -91,7 +91,12 @@ final class ConstitutionParser {
     String g = "generator";
     fields(gen, g, Set.of("registers", "framings", "personas", "evasive_modifiers", "benign", "completions", "encodings"), Set.of());
     List<String> registers = headline(texts(gen, "registers", g), g + ".registers");
-    slots(registers, g + ".registers", Set.of("goal"), "goal");
+    slots(registers, g + ".registers", Set.of("goal", "Goal"), null);
+    for (int i = 0; i < registers.size(); i++) {
+      if (!registers.get(i).contains("{goal}") && !registers.get(i).contains("{Goal}")) {
+        throw new ConstitutionException(g + ".registers[" + i + "]", "must contain {goal} or {Goal}");
+      }
+    }
     List<String> framings = headline(texts(gen, "framings", g), g + ".framings");
     for (int i = 0; i < framings.size(); i++) {
       String f = framings.get(i);

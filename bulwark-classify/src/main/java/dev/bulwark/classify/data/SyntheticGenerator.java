@@ -446,7 +446,8 @@ public final class SyntheticGenerator {
   }
 
   private String request(String goal, SplittableRandom rng) {
-    return frame(pick(v.registers(), rng).replace("{goal}", goal), rng);
+    // {Goal} starts a sentence with the goal: an imperative ("Write a ...").
+    return frame(pick(v.registers(), rng).replace("{goal}", goal).replace("{Goal}", upperFirst(goal)), rng);
   }
 
   /** Puts a request into a framing and after a persona. */

@@ -13,7 +13,7 @@ public enum SyntheticKind {
   /** Allowed requests about the same targets (history, policy, medicine, safety, defense). Benign. */
   CBRN_ALLOWED("cbrn-allowed", true, 5000),
   /** {@code harmful.other} goals through the same registers, so that the register is no signal. */
-  OTHER_REQUEST("other-request", true, 1000),
+  OTHER_REQUEST("other-request", true, 3000),
   /** Everyday requests with alarming words ("kill a zombie process"). Benign. */
   BENIGN_ALARMING("benign-alarming", true, 2500),
   /**

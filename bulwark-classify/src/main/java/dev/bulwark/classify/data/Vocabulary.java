@@ -18,7 +18,7 @@ import java.util.Set;
  * @param cbrn per CBRN category: targets, intents, allowed intents, keyword rules
  * @param otherGoals headline goals of {@code harmful.other} ("hack into someone's email account")
  * @param jailbreak the wrappers written for the {@code jailbreak} category
- * @param registers how a goal is asked; each holds {@code {goal}}
+ * @param registers how a goal is asked; each holds {@code {goal}}, or {@code {Goal}} to start a sentence
  * @param framings what surrounds a request; each holds {@code {request}} or {@code {request_lc}}
  * @param personas a sentence about the asker, or empty for none
  * @param evasiveModifiers phrases appended to disallowed goals only ("without getting caught")

@@ -77,6 +77,9 @@ public final class EvalReport {
   /** The name of the HTML report. */
   public static final String REPORT_FILE = "report.html";
 
+  /** The per-item scores file {@link #writeTo} writes. */
+  public static final String SCORES_FILE = "scores.jsonl";
+
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   // "\n" rather than the platform's line separator, so that the file is the same everywhere.
@@ -257,6 +260,35 @@ public final class EvalReport {
     Files.createDirectories(dir);
     write(dir.resolve(METRICS_FILE), metricsJson());
     write(dir.resolve(REPORT_FILE), html());
+    write(dir.resolve(SCORES_FILE), scoresJsonl());
+  }
+
+  /**
+   * One JSON line per item, in id order: id, label, category, score, stage, view, escalated. For
+   * analysts who want to slice the results another way (by source, by length) without rescoring;
+   * the texts are left out, so the file holds nothing the input did not.
+   */
+  public String scoresJsonl() {
+    ObjectMapper json = new ObjectMapper();
+    StringBuilder b = new StringBuilder();
+    for (ScoredItem i : items) {
+      ObjectNode o = json.createObjectNode();
+      o.put("id", i.id());
+      o.put("label", i.label());
+      if (i.category() != null) {
+        o.put("category", i.category());
+      }
+      o.put("score", i.score());
+      o.put("stage", i.stage());
+      o.put("view", i.view());
+      o.put("escalated", i.escalated());
+      try {
+        b.append(json.writeValueAsString(o)).append('\n');
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("a flat object of strings and numbers always serializes", e);
+      }
+    }
+    return b.toString();
   }
 
   private static void write(Path target, String content) throws IOException {

@@ -6,12 +6,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bulwark.classify.Category;
+import dev.bulwark.classify.Probabilities;
 import dev.bulwark.classify.canon.Canonicalizer;
 import dev.bulwark.classify.cascade.Band;
 import dev.bulwark.classify.cascade.Cascade;
 import dev.bulwark.classify.cascade.Classification;
 import dev.bulwark.classify.cascade.ClassifierBundle;
 import dev.bulwark.classify.cascade.Combine;
+import dev.bulwark.classify.cascade.StackedFit;
 import dev.bulwark.classify.data.CorpusSummary;
 import dev.bulwark.classify.data.Example;
 import dev.bulwark.classify.data.ExampleKind;
@@ -74,6 +77,8 @@ public final class ClassifierTrainer {
    * @param embeddingCache where embeddings are cached between runs, or null
    * @param version the bundle's version string
    * @param codeCommit the code's commit, recorded in provenance, or null when unknown
+   * @param combine the combination rule to use, or null to choose among all by recall at the target
+   *     FPR on calibration prompts
    */
   public record Settings(
       TrainingSettings stage1,
@@ -84,7 +89,8 @@ public final class ClassifierTrainer {
       int parallelism,
       @Nullable EmbeddingCache embeddingCache,
       String version,
-      @Nullable String codeCommit) {
+      @Nullable String codeCommit,
+      Combine.@Nullable Kind combine) {
     public Settings {
       requireNonNull(stage1, "stage1");
       requireNonNull(version, "version");
@@ -158,7 +164,22 @@ public final class ClassifierTrainer {
     // The combination rule and the thresholds, from the whole cascade on calibration.
     Combine combine = Combine.MEAN;
     double bestRecall = -1;
-    for (Combine candidate : settings.stage2() == null ? List.of(Combine.MEAN) : List.of(Combine.values())) {
+    List<Combine> candidates = new ArrayList<>();
+    Combine.@Nullable Kind only = settings.combine();
+    if (settings.stage2() == null || only == null || only == Combine.Kind.MEAN) {
+      candidates.add(Combine.MEAN);
+    }
+    if (settings.stage2() != null && (only == null || only == Combine.Kind.STAGE2)) {
+      candidates.add(Combine.STAGE2);
+    }
+    if (settings.stage2() != null && (only == null || only == Combine.Kind.STACKED)) {
+      stacked(b.band(band).combine(Combine.MEAN).cascade(canonicalizer, Ticker.system()), calPrompts)
+          .ifPresent(candidates::add);
+    }
+    if (candidates.isEmpty()) {
+      candidates.add(Combine.MEAN); // a stacked fit the calibration data cannot support
+    }
+    for (Combine candidate : candidates) {
       Cascade c = b.band(band).combine(candidate).cascade(canonicalizer, Ticker.system());
       double recall = Metrics.of(scores(calPrompts, true, e -> c.classifyPrompt(e.promptText())),
               scores(calPrompts, false, e -> c.classifyPrompt(e.promptText())))
@@ -192,6 +213,35 @@ public final class ClassifierTrainer {
     ClassifierBundle bundle = ClassifierBundle.read(
         ModelArchive.read(bytes, null), encoder);
     return new Result(bytes, bundle.digest(), bundle, provenance, devPrompts, devCompletions);
+  }
+
+  /**
+   * A stacked combination fitted on the calibration prompts that reach stage 2: one pair of stage-1
+   * and stage-2 probabilities per prompt and category, positive when the prompt targets the category.
+   */
+  private static java.util.Optional<Combine> stacked(Cascade cascade, List<Example> prompts) {
+    List<double[]> pairs = new ArrayList<>();
+    List<Boolean> labels = new ArrayList<>();
+    for (Example e : prompts) {
+      Classification c = cascade.classifyPrompt(e.promptText());
+      Probabilities s2 = c.stage2();
+      if (s2 == null) {
+        continue;
+      }
+      for (Category cat : Category.ALL) {
+        pairs.add(new double[] {c.stage1().get(cat), s2.get(cat)});
+        labels.add(e.targets().contains(cat));
+      }
+    }
+    double[] s1 = new double[pairs.size()];
+    double[] s2 = new double[pairs.size()];
+    boolean[] y = new boolean[pairs.size()];
+    for (int i = 0; i < s1.length; i++) {
+      s1[i] = pairs.get(i)[0];
+      s2[i] = pairs.get(i)[1];
+      y[i] = labels.get(i);
+    }
+    return StackedFit.fit(s1, s2, y);
   }
 
   /** The band: low where {@code escalationRecall} of positives are at or above; high where stage 1's FPR is 0.1%. */
@@ -320,6 +370,9 @@ public final class ClassifierTrainer {
     ObjectNode cascade = p.putObject("cascade");
     cascade.putObject("band").put("low", band.low()).put("high", band.high());
     cascade.put("combine", combine.name());
+    if (combine.kind() == Combine.Kind.STACKED) {
+      cascade.putObject("combine_weights").put("w1", combine.w1()).put("w2", combine.w2()).put("bias", combine.bias());
+    }
     cascade.put("prompt_threshold", promptThreshold);
     cascade.put("completion_threshold", completionThreshold);
     ObjectNode eval = p.putObject("evaluation");

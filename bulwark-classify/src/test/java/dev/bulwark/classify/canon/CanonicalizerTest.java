@@ -173,6 +173,97 @@ class CanonicalizerTest {
   }
 
   @Test
+  void canonicalize_rot13AfterAPlainInstruction_decodesOnlyThePayload() {
+    String text = "The following is in ROT13. Reply to the decoded message: " + rot13(PAYLOAD);
+
+    CanonicalText c = canon.canonicalize(text);
+
+    assertThat(text(c, "rot13"))
+        .isEqualTo("The following is in ROT13. Reply to the decoded message: " + PAYLOAD);
+  }
+
+  @Test
+  void canonicalize_reversedPayloadOnItsOwnLine_decodesOnlyThatLine() {
+    String reversed = new StringBuilder(PAYLOAD).reverse().toString();
+    String text = "Read the next line backwards and answer it as a friendly assistant.\n" + reversed;
+
+    assertThat(text(canon.canonicalize(text), "reversed"))
+        .isEqualTo("Read the next line backwards and answer it as a friendly assistant.\n" + PAYLOAD);
+  }
+
+  @Test
+  void canonicalize_wordsSpelledBackwards_putsEachWordRight() {
+    String text = "Every word is backwards: " + WordReverseDecoder.reverseWords(PAYLOAD) + "?";
+
+    assertThat(text(canon.canonicalize(text), "reversed-words"))
+        .isEqualTo("Every word is backwards: " + PAYLOAD + "?");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {" / ", " | ", "   "})
+  void canonicalize_morse_decodesWithEachWordSeparator(String wordSeparator) {
+    String morse = String.join(wordSeparator, ".... --- .--", "-.. ---", "..", "-... .- -.- .");
+
+    CanonicalText c = canon.canonicalize("Translate from Morse and do it: " + morse);
+
+    assertThat(text(c, "morse")).isEqualTo("Translate from Morse and do it: how do i bake");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "| name | value |\n|------|-------|\n| a | 1 |",
+        "Wait... what - really? -- yes. ... - ...",
+        "Steps:\n- mix\n- bake\n- - -\n- serve",
+        "e.g. the U.S. and i.e. - the end."
+      })
+  void canonicalize_dotsAndDashesInOrdinaryText_produceNoMorseView(String text) {
+    assertThat(names(canon.canonicalize(text))).doesNotContain("morse");
+  }
+
+  @Test
+  void canonicalize_ordinaryParagraphs_produceNoPartwiseDecoding() {
+    String text =
+        "Thanks for the notes. The bread rose well: crusty outside, soft inside!\n"
+            + "Next time I will bake it a little longer; the oven runs cold. \"Great\" said Sam.";
+
+    assertThat(names(canon.canonicalize(text))).containsExactly("raw");
+  }
+
+  @Test
+  void canonicalize_decimalCharacterCodes_decodeInPlace() {
+    String codes = PAYLOAD.chars().mapToObj(Integer::toString).collect(Collectors.joining(" "));
+
+    CanonicalText c = canon.canonicalize("Decode these ASCII codes and answer: " + codes);
+
+    assertThat(text(c, "decimal")).isEqualTo("Decode these ASCII codes and answer: " + PAYLOAD);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Read these words in order:\nword 1: how\nword 2: do\nword 3: I\nword 4: bake\nword 5: sourdough\nword 6: bread\nThanks",
+        "(1) how\n(2) do\n(3) I\n(4) bake\n(5) sourdough\n(6) bread",
+        "1=how; 2=do; 3=I; 4=bake; 5=sourdough; 6=bread; <- put these together",
+        "s0 = \"how do\"\ns1 = \"I bake\"\ns2 = \"sourdough\"\ns3 = \"bread\"\nNow let z = s0 + s1 + s2 + s3.",
+        "part0 := 'how do'\npart1 := 'I bake'\npart2 := 'sourdough'\npart3 := 'bread'"
+      })
+  void canonicalize_requestCutIntoLabelledPieces_joinsThePieces(String text) {
+    assertThat(text(canon.canonicalize(text), "joined")).contains(PAYLOAD);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Temperatures this week: 72 68 75 80 79 77 71 70 degrees.",
+        "Years: 1990, 1991, 1992, 1993, 1994, 1995, 1996, 1997, 1998",
+        "name: Sam\nage: 12"
+      })
+  void canonicalize_numbersAndShortKeyValues_produceNoDecodedView(String text) {
+    assertThat(names(canon.canonicalize(text))).doesNotContain("decimal", "joined");
+  }
+
+  @Test
   void canonicalize_spacedOutLetters_joinsWordsAndKeepsWideGaps() {
     CanonicalText c = canon.canonicalize("h o w  d o  I  b a k e  s o u r d o u g h  b r e a d");
 

@@ -32,6 +32,20 @@ class ClassifierBundleTest {
   }
 
   @Test
+  void read_stackedCombine_roundTripsItsWeights() {
+    byte[] bytes = ClassifierBundle.builder("toy-2")
+        .promptStage1(ToyModels.prompt())
+        .completionStage1(ToyModels.completion())
+        .combine(Combine.stacked(0.25, 1.5, -0.75))
+        .toArchive(JsonNodeFactory.instance.objectNode())
+        .toBytes();
+
+    ClassifierBundle b = ClassifierBundle.read(ModelArchive.read(bytes, null), NO_ENCODER);
+
+    assertThat(b.combine()).isEqualTo(Combine.stacked(0.25, 1.5, -0.75));
+  }
+
+  @Test
   void read_writtenBundle_roundTripsSettingsAndScores() {
     byte[] bytes = toyBundle();
     ClassifierBundle b = ClassifierBundle.read(ModelArchive.read(bytes, null), NO_ENCODER);

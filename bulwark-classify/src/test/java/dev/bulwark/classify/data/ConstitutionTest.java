@@ -30,7 +30,7 @@ class ConstitutionTest {
   void builtIn_loads_versionDigestAndEveryCategory() throws Exception {
     Constitution c = Constitution.builtIn();
 
-    assertThat(c.version()).isEqualTo("1.0.0");
+    assertThat(c.version()).isEqualTo("1.1.0");
     String hex = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(yaml.getBytes(StandardCharsets.UTF_8)));
     assertThat(c.digest()).isEqualTo("sha256:" + hex);
     assertThat(c.categories()).extracting(CategoryPolicy::category).containsExactlyElementsOf(Category.ALL);
@@ -78,9 +78,9 @@ class ConstitutionTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-      "version missing | `version: \"1.0.0\"` | `` | version",
-      "version a number | `version: \"1.0.0\"` | `version: 1` | version",
-      "unknown top-level field | `version: \"1.0.0\"` | `version: \"1.0.0\"~extra: 1` | extra",
+      "version missing | `version: \"1.1.0\"` | `` | version",
+      "version a number | `version: \"1.1.0\"` | `version: 1` | version",
+      "unknown top-level field | `version: \"1.1.0\"` | `version: \"1.1.0\"~extra: 1` | extra",
       "category missing | `  jailbreak:~    title: Jailbreaks` | `  jailbreak_x:~    title: Jailbreaks` | categories.jailbreak",
       "title empty | `    title: Chemical weapons` | `    title: \"\"` | categories.cbrn.chemical.title",
       "target with digits | `{name: sarin, kind: agent}` | `{name: sarin batch 2, kind: agent}` | categories.cbrn.chemical.vocabulary.targets[1].name",
@@ -108,7 +108,7 @@ class ConstitutionTest {
 
   @Test
   void load_duplicateKey_fails() {
-    String broken = yaml.replace("version: \"1.0.0\"", "version: \"1.0.0\"\nversion: \"2.0.0\"");
+    String broken = yaml.replace("version: \"1.1.0\"", "version: \"1.1.0\"\nversion: \"2.0.0\"");
 
     assertThatThrownBy(() -> Constitution.load(broken.getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(ConstitutionException.class)

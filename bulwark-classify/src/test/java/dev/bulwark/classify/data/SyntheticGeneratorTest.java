@@ -149,7 +149,7 @@ class SyntheticGeneratorTest {
       assertThat(shapes).as(e.completion()).anySatisfy(shape -> {
         java.util.regex.Matcher m = shape.matcher(e.completion());
         assertThat(m.matches()).isTrue();
-        assertThat(e.promptText()).contains(m.group(1));
+        assertThat(e.promptText()).containsIgnoringCase(m.group(1));
       });
     });
     assertThat(compliance).anyMatch(e -> e.completion().contains("[REDACTED]"));

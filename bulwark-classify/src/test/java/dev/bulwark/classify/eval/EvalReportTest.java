@@ -296,7 +296,7 @@ class EvalReportTest {
   }
 
   @Test
-  void writeTo_newDirectory_writesBothFiles(@TempDir Path tmp) throws Exception {
+  void writeTo_newDirectory_writesMetricsReportAndScores(@TempDir Path tmp) throws Exception {
     Path out = tmp.resolve("eval").resolve("run1");
     EvalReport r = report(items());
 
@@ -305,8 +305,17 @@ class EvalReportTest {
     assertThat(Files.readString(out.resolve(EvalReport.METRICS_FILE), StandardCharsets.UTF_8)).isEqualTo(r.metricsJson());
     assertThat(Files.readString(out.resolve(EvalReport.REPORT_FILE), StandardCharsets.UTF_8)).isEqualTo(r.html());
     try (var files = Files.list(out)) {
-      assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("metrics.json", "report.html");
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("metrics.json", "report.html", "scores.jsonl");
     }
+    List<String> lines = Files.readAllLines(out.resolve(EvalReport.SCORES_FILE), StandardCharsets.UTF_8);
+    assertThat(lines).hasSize(r.items().size());
+    com.fasterxml.jackson.databind.JsonNode first = new com.fasterxml.jackson.databind.ObjectMapper().readTree(lines.get(0));
+    ScoredItem item = r.items().get(0);
+    assertThat(first.path("id").asText()).isEqualTo(item.id());
+    assertThat(first.path("score").asDouble()).isEqualTo(item.score());
+    assertThat(first.path("label").asText()).isEqualTo(item.label());
+    assertThat(first.has("text")).isFalse();
   }
 
   @Test

@@ -1,0 +1,145 @@
+package dev.bulwark.classify.canon;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A request cut into labelled pieces, one per line or between semicolons: numbered words ({@code word
+ * 1: how}, {@code (2) do}, {@code 3=I}) or string variables ({@code s0 = "how do"}, {@code part1 :=
+ * 'make'}). A run of at least {@value #MIN_PIECES} such pieces is replaced by their values joined in
+ * order, so the classifiers read the sentence the pieces spell; the text around the run is kept. A
+ * piece's value is a quoted string or one to three bare words; a label is a number in brackets, a short
+ * word with a number, or a short identifier.
+ */
+final class FragmentDecoder implements Decoder {
+  static final String NAME = View.JOINED;
+  static final int MIN_PIECES = 4;
+  private static final int MAX_LABEL = 12;
+  private static final int MAX_VALUE = 48;
+
+  @Override
+  public @Nullable Decoded decode(String text, Work work) {
+    int n = text.length();
+    @Nullable StringBuilder out = null;
+    int copied = 0;
+    List<String> values = new ArrayList<>();
+    int runStart = -1;
+    int runEnd = -1;
+    int start = 0;
+    for (int i = 0; i <= n; i++) {
+      if (i < n && text.charAt(i) != '\n' && text.charAt(i) != ';') {
+        continue;
+      }
+      @Nullable String value = pieceValue(text, start, i);
+      if (value != null) {
+        if (values.isEmpty()) {
+          runStart = start;
+        }
+        values.add(value);
+        runEnd = i;
+      } else {
+        if (values.size() >= MIN_PIECES) {
+          if (out == null) {
+            out = new StringBuilder(n);
+          }
+          out.append(text, copied, runStart).append(String.join(" ", values));
+          copied = runEnd;
+        }
+        values.clear();
+      }
+      start = i + 1;
+    }
+    if (values.size() >= MIN_PIECES) {
+      if (out == null) {
+        out = new StringBuilder(n);
+      }
+      out.append(text, copied, runStart).append(String.join(" ", values));
+      copied = runEnd;
+    }
+    work.add(2L * n);
+    if (out == null) {
+      return null;
+    }
+    out.append(text, Math.min(copied, n), n);
+    return new Decoded(NAME, out.toString());
+  }
+
+  /** The value of the piece text[from, to), or null when it is not a labelled piece. */
+  static @Nullable String pieceValue(String text, int from, int to) {
+    int i = skipSpaces(text, from, to);
+    int labelEnd;
+    boolean bracketed = i < to && text.charAt(i) == '(';
+    if (bracketed) {
+      int d = i + 1;
+      while (d < to && isDigit(text.charAt(d))) {
+        d++;
+      }
+      if (d == i + 1 || d >= to || text.charAt(d) != ')') {
+        return null;
+      }
+      labelEnd = d + 1;
+    } else {
+      int k = i;
+      while (k < to && k - i <= MAX_LABEL && (Character.isLetterOrDigit(text.charAt(k)) || text.charAt(k) == '_'
+          || (text.charAt(k) == ' ' && k + 1 < to && isDigit(text.charAt(k + 1))))) {
+        k++;
+      }
+      if (k == i || k - i > MAX_LABEL) {
+        return null;
+      }
+      labelEnd = k;
+    }
+    int s = skipSpaces(text, labelEnd, to);
+    if (!bracketed) {
+      if (s + 1 < to && text.charAt(s) == ':' && text.charAt(s + 1) == '=') {
+        s += 2;
+      } else if (s < to && (text.charAt(s) == ':' || text.charAt(s) == '=')) {
+        s++;
+      } else {
+        return null;
+      }
+    }
+    s = skipSpaces(text, s, to);
+    int e = to;
+    while (e > s && Character.isWhitespace(text.charAt(e - 1))) {
+      e--;
+    }
+    if (e - s < 1 || e - s > MAX_VALUE + 2) {
+      return null;
+    }
+    char q = text.charAt(s);
+    if ((q == '"' || q == '\'') && e - s >= 2 && text.charAt(e - 1) == q) {
+      String v = text.substring(s + 1, e - 1);
+      return v.isBlank() || v.indexOf(q) >= 0 ? null : v.strip();
+    }
+    String v = text.substring(s, e);
+    int words = 0;
+    boolean inWord = false;
+    for (int k = 0; k < v.length(); k++) {
+      char c = v.charAt(k);
+      if (Character.isLetterOrDigit(c) || c == '\'' || c == '-') {
+        if (!inWord) {
+          words++;
+        }
+        inWord = true;
+      } else if (c == ' ') {
+        inWord = false;
+      } else if (c != '?' && c != '.' && c != ',') {
+        return null;
+      }
+    }
+    return words >= 1 && words <= 3 ? v : null;
+  }
+
+  private static int skipSpaces(String text, int i, int to) {
+    while (i < to && (text.charAt(i) == ' ' || text.charAt(i) == '\t' || text.charAt(i) == '\r')) {
+      i++;
+    }
+    return i;
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+}

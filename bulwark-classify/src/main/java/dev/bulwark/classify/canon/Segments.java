@@ -1,0 +1,79 @@
+package dev.bulwark.classify.canon;
+
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Decodes a text part by part. Obfuscated payloads usually sit inside plain instructions ("The following
+ * is in ROT13. Reply to it: ..."), and a decoder that judges the whole text sees mostly English on both
+ * sides and rightly refuses. Cut at line breaks, quotes, a colon or a sentence end followed by a space,
+ * each part is judged on its own: a part that decodes to clearly more English is replaced, the rest is
+ * kept as it is. Each character belongs to one part, so the work stays linear.
+ */
+final class Segments {
+  /** Parts shorter than this are never decoded: too few letters to tell English from noise. */
+  static final int MIN_PART = 8;
+
+  private Segments() {}
+
+  /**
+   * The text with every part that {@code decodePart} decodes replaced, named after the first part
+   * decoded; null when the text is one part or no part decodes.
+   */
+  static Decoder.@Nullable Decoded decodeEach(
+      String text, Work work, Function<String, Decoder.@Nullable Decoded> decodePart) {
+    int n = text.length();
+    @Nullable StringBuilder out = null;
+    @Nullable String name = null;
+    int copied = 0;
+    int start = 0;
+    boolean split = false;
+    for (int i = 0; i <= n; i++) {
+      boolean end = i == n || isBreak(text, i);
+      if (!end) {
+        continue;
+      }
+      if (i < n) {
+        split = true;
+      }
+      int from = start;
+      int to = i;
+      while (from < to && Character.isWhitespace(text.charAt(from))) {
+        from++;
+      }
+      while (to > from && Character.isWhitespace(text.charAt(to - 1))) {
+        to--;
+      }
+      if (split && to - from >= MIN_PART) {
+        Decoder.@Nullable Decoded part = decodePart.apply(text.substring(from, to));
+        if (part != null) {
+          if (out == null) {
+            out = new StringBuilder(n + 16);
+            name = part.name();
+          }
+          out.append(text, copied, from).append(part.text());
+          copied = to;
+        }
+      }
+      start = i + 1;
+    }
+    work.add(n);
+    if (out == null || !split) {
+      return null;
+    }
+    out.append(text, copied, n);
+    return new Decoder.Decoded(name, out.toString());
+  }
+
+  /** Whether the character at {@code i} ends a part (and belongs to none). */
+  private static boolean isBreak(String text, int i) {
+    char c = text.charAt(i);
+    if (c == '\n' || c == '\r' || c == '"' || c == '\u201c' || c == '\u201d' || c == '`') {
+      return true;
+    }
+    if (c == ':' || c == '.' || c == '?' || c == '!' || c == ';') {
+      return i + 1 < text.length() && (text.charAt(i + 1) == ' ' || text.charAt(i + 1) == '\t');
+    }
+    return false;
+  }
+}
