@@ -28,6 +28,9 @@ public final class CompletionStream {
    */
   public static final int MIN_JUDGED_CHARS = 48;
 
+  /** Chunks longer than this are judged every this many characters (see {@link #append}). */
+  public static final int DECISION_GRID = 16;
+
   private final Cascade cascade;
   private final String context;
   private final int checkpointChars;
@@ -68,11 +71,31 @@ public final class CompletionStream {
     this.newerIndex = 0;
   }
 
-  /** Reads the next chunk and returns the cumulative probabilities. */
+  /**
+   * Reads the next chunk and returns the cumulative probabilities. A chunk is judged at every multiple
+   * of {@value #DECISION_GRID} characters it crosses as well as at its end, so a completion delivered
+   * whole (or in a few large chunks) is judged at least where the same text streamed token by token
+   * would be: the verdict cannot pass a text that a stream of it would have halted merely because the
+   * upstream chunked it differently.
+   */
   public Probabilities append(CharSequence chunk) {
-    rawChars += chunk.length();
-    appendTail(tail, chunk);
-    String stable = normalizer.append(chunk);
+    int from = 0;
+    while (from < chunk.length()) {
+      long toGrid = DECISION_GRID - rawChars % DECISION_GRID;
+      int to = (int) Math.min(chunk.length(), from + toGrid);
+      if (to < chunk.length() && Character.isHighSurrogate(chunk.charAt(to - 1))) {
+        to++; // keep a surrogate pair in one slice
+      }
+      appendSlice(chunk.subSequence(from, to));
+      from = to;
+    }
+    return cumulative;
+  }
+
+  private void appendSlice(CharSequence slice) {
+    rawChars += slice.length();
+    appendTail(tail, slice);
+    String stable = normalizer.append(slice);
     feed(stable);
     if (judging()) {
       decide(stage1(), false);
@@ -80,7 +103,6 @@ public final class CompletionStream {
     if (rawChars - lastCheckpointAt >= checkpointChars) {
       checkpoint();
     }
-    return cumulative;
   }
 
   /** The completion is complete: flushes what normalization held back and rescores the tail. */

@@ -37,6 +37,28 @@ class CompletionStreamProperties {
     assertThat(s.probabilities().max()).isGreaterThanOrEqualTo(batch.max());
   }
 
+  @Property(tries = 40)
+  void append_wholeTextInOneChunk_judgedLikeTheSameTextInGridSizedChunks(
+      @ForAll("seeds") long seed, @ForAll @IntRange(min = 1, max = 30) int sentences) {
+    SplittableRandom r = new SplittableRandom(seed);
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < sentences * 3; i++) {
+      text.append(ToyModels.sentence(r, r.nextInt(5) == 0, r.nextInt(9) == 0)).append(' ');
+    }
+    String whole = text.toString();
+    CompletionStream once = cascade.openCompletion("a question", 256);
+    CompletionStream grid = cascade.openCompletion("a question", 256);
+
+    once.append(whole);
+    for (int i = 0; i < whole.length(); i += CompletionStream.DECISION_GRID) {
+      grid.append(whole.substring(i, Math.min(whole.length(), i + CompletionStream.DECISION_GRID)));
+    }
+
+    // A completion that arrives whole is judged at the same points as one streamed in small chunks.
+    assertThat(once.probabilities()).isEqualTo(grid.probabilities());
+    assertThat(once.finish()).isEqualTo(grid.finish());
+  }
+
   @net.jqwik.api.Provide
   net.jqwik.api.Arbitrary<Long> seeds() {
     return net.jqwik.api.Arbitraries.longs();
