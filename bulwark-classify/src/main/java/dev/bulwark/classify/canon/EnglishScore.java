@@ -166,6 +166,15 @@ public final class EnglishScore {
   }
 
   /**
+   * Whether this text already reads as English: three or more words, at least half of them common.
+   * No letter shift or reversal of such a text is English, so the decoders skip it (most traffic is
+   * plain English, and this keeps their cost to one scoring pass).
+   */
+  public boolean readsAsEnglish() {
+    return tokens >= 3 && commonWords * 2 >= tokens;
+  }
+
+  /**
    * Whether this text is clearly more English than {@code other}: at least two more common words, at
    * least 30% of its words common, and a score higher by 0.15 or more. The margins keep a decoding from
    * firing on ordinary English, whose shifts and reversal always score lower.

@@ -23,6 +23,11 @@ final class ShiftDecoder implements Decoder {
   }
 
   private static @Nullable Decoded decodeWhole(String text, Work work) {
+    EnglishScore input = EnglishScore.of(text);
+    work.add(text.length());
+    if (input.readsAsEnglish()) {
+      return null;
+    }
     int[] counts = new int[26];
     int letters = 0;
     for (int i = 0; i < text.length(); i++) {
@@ -51,8 +56,6 @@ final class ShiftDecoder implements Decoder {
         }
       }
     }
-    EnglishScore input = EnglishScore.of(text);
-    work.add(text.length());
     @Nullable String winner = null;
     EnglishScore winnerScore = input;
     int winnerKey = 0;

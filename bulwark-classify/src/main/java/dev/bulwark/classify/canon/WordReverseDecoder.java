@@ -18,7 +18,7 @@ final class WordReverseDecoder implements Decoder {
 
   private static @Nullable Decoded decodeWhole(String text, Work work) {
     EnglishScore input = EnglishScore.of(text);
-    if (input.tokens() < 2) {
+    if (input.tokens() < 2 || input.readsAsEnglish()) {
       work.add(text.length());
       return null;
     }
