@@ -23,8 +23,7 @@ final class ShiftDecoder implements Decoder {
   }
 
   private static @Nullable Decoded decodeWhole(String text, Work work) {
-    EnglishScore input = EnglishScore.of(text);
-    work.add(text.length());
+    EnglishScore input = work.english(text);
     if (input.readsAsEnglish()) {
       return null;
     }

@@ -17,7 +17,7 @@ final class WordReverseDecoder implements Decoder {
   }
 
   private static @Nullable Decoded decodeWhole(String text, Work work) {
-    EnglishScore input = EnglishScore.of(text);
+    EnglishScore input = work.english(text);
     if (input.tokens() < 2 || input.readsAsEnglish()) {
       work.add(text.length());
       return null;
