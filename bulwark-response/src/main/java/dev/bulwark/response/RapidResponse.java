@@ -9,6 +9,7 @@ import dev.bulwark.classify.cascade.Cascade;
 import dev.bulwark.classify.data.Vocabulary;
 import dev.bulwark.classify.exemplar.Embedder;
 import dev.bulwark.classify.exemplar.ExemplarIndex;
+import dev.bulwark.classify.model.EmbeddingCache;
 import dev.bulwark.classify.model.Encoder;
 import dev.bulwark.classify.model.TrainingText;
 import dev.bulwark.classify.phrase.PhraseRule;
@@ -27,6 +28,7 @@ import dev.bulwark.response.patch.ClassifierPatcher;
 import dev.bulwark.response.patch.ExemplarPatcher;
 import dev.bulwark.response.patch.PromptPatch;
 import dev.bulwark.response.patch.Signatures;
+import dev.bulwark.response.patch.Stage2Embeddings;
 import dev.bulwark.response.proliferate.PayloadCodec;
 import dev.bulwark.response.proliferate.Proliferator;
 import dev.bulwark.response.proliferate.WrapperSplitter;
@@ -89,6 +91,7 @@ public final class RapidResponse {
   private final Vocabulary vocabulary;
   private final Proliferator.Settings proliferation;
   private final ClassifierPatcher.@Nullable Settings classifierPatch;
+  private final Stage2Embeddings stage2Embeddings;
   private final ValidationGate gate;
   private final Registry registry;
   private final Deployments deployments;
@@ -114,6 +117,7 @@ public final class RapidResponse {
     this.vocabulary = b.vocabulary;
     this.proliferation = b.proliferation;
     this.classifierPatch = b.classifierPatch;
+    this.stage2Embeddings = b.stage2Embeddings != null ? b.stage2Embeddings : Stage2Embeddings.defaults(b.embeddingCache);
     this.gate = b.sharedGate != null ? b.sharedGate : new ValidationGate(b.gate, clock);
     this.registry = new Registry(store.jdbc(), audit);
     this.deployments = new Deployments(store.jdbc(), registry, audit);
@@ -186,37 +190,51 @@ public final class RapidResponse {
    * @param stopgap whether to fall back to a prompt patch when nothing that blocks passes the gate
    * @param canaryPolicies deploy as a canary for these policies instead of everywhere (empty: everywhere)
    * @param actor who asked, for the audit log
+   * @param stage2 whether the classifier patch also fine-tunes the prompt stage-2 head (when the
+   *     responder's classifier patch settings have a stage-2 recipe and the deployed bundle a prompt
+   *     stage 2); off, the deployed head is kept
    */
   public record Options(long seed, boolean classifier, boolean exemplars, boolean signature, boolean stopgap,
-      Set<String> canaryPolicies, String actor) {
+      Set<String> canaryPolicies, String actor, boolean stage2) {
     public Options {
       canaryPolicies = Set.copyOf(canaryPolicies);
       requireNonNull(actor, "actor");
     }
 
+    /** As the canonical constructor, with stage 2 retrained. */
+    public Options(long seed, boolean classifier, boolean exemplars, boolean signature, boolean stopgap,
+        Set<String> canaryPolicies, String actor) {
+      this(seed, classifier, exemplars, signature, stopgap, canaryPolicies, actor, true);
+    }
+
     /** Everything on, seed 1, everywhere. */
     public static Options defaults(String actor) {
-      return new Options(1L, true, true, true, true, Set.of(), actor);
+      return new Options(1L, true, true, true, true, Set.of(), actor, true);
     }
 
     public Options withSeed(long s) {
-      return new Options(s, classifier, exemplars, signature, stopgap, canaryPolicies, actor);
+      return new Options(s, classifier, exemplars, signature, stopgap, canaryPolicies, actor, stage2);
     }
 
     public Options withClassifier(boolean on) {
-      return new Options(seed, on, exemplars, signature, stopgap, canaryPolicies, actor);
+      return new Options(seed, on, exemplars, signature, stopgap, canaryPolicies, actor, stage2);
     }
 
     public Options withExemplars(boolean on) {
-      return new Options(seed, classifier, on, signature, stopgap, canaryPolicies, actor);
+      return new Options(seed, classifier, on, signature, stopgap, canaryPolicies, actor, stage2);
     }
 
     public Options withSignature(boolean on) {
-      return new Options(seed, classifier, exemplars, on, stopgap, canaryPolicies, actor);
+      return new Options(seed, classifier, exemplars, on, stopgap, canaryPolicies, actor, stage2);
     }
 
     public Options withCanary(Set<String> policies) {
-      return new Options(seed, classifier, exemplars, signature, stopgap, policies, actor);
+      return new Options(seed, classifier, exemplars, signature, stopgap, policies, actor, stage2);
+    }
+
+    /** Whether the classifier patch fine-tunes the prompt stage-2 head too. */
+    public Options withStage2(boolean on) {
+      return new Options(seed, classifier, exemplars, signature, stopgap, canaryPolicies, actor, on);
     }
   }
 
@@ -231,7 +249,8 @@ public final class RapidResponse {
    * @param deployed the release deployed, or null (refused everywhere, or waiting for its shadow period)
    * @param shadowing the release in its shadow period, or null
    * @param deployment the deployment row written, or null
-   * @param timings seconds per step: proliferate, exemplars, signature, classifier, gate, deploy, total
+   * @param timings seconds per step: proliferate, exemplars, signature, classifier (with, inside it,
+   *     classifier_stage2: the stage-2 head's fine-tune), gate, deploy, total
    */
   public record Outcome(String familyId, int variants, int twins, String wrapper, List<Attempt> attempts,
       @Nullable Release deployed, @Nullable Release shadowing, @Nullable DeploymentState deployment,
@@ -343,9 +362,21 @@ public final class RapidResponse {
           list.forEach(e -> extra.add(ClassifierPatcher.text(e, EnumSet.of(Category.JAILBREAK))));
         }
       });
-      ClassifierPatcher.Result cp = new ClassifierPatcher(classifierPatch, canonicalizer, encoder)
+      ClassifierPatcher.Settings cps = options.stage2() ? classifierPatch : classifierPatch.withStage2(null);
+      ClassifierPatcher.Result cp = new ClassifierPatcher(cps, canonicalizer, encoder, stage2Embeddings)
           .patch(base, attacks, negatives, extra, data, base.bundle().version() + "+" + familyId, provenance(familyId, options));
       classifierId = registry.put(ArtifactKind.CLASSIFIER, familyId, cp.archive()).id();
+      ClassifierPatcher.Stage2Outcome s2 = cp.stage2();
+      ObjectNode s2n = Json.object().put("retrained", s2.retrained()).put("note", s2.note())
+          .put("head_before", s2.headBefore()).put("head_after", s2.headAfter());
+      if (s2.retrained()) {
+        s2n.put("held_out_loss_before", s2.heldOutLossBefore()).put("held_out_loss_after", s2.heldOutLossAfter())
+            .put("windows", s2.windows()).put("seconds", s2.seconds());
+      }
+      audit.record("response.classifier.patched", Json.object().put("family", familyId).put("artifact", classifierId)
+          .put("actor", options.actor()).put("threshold", cp.threshold()).put("benign_fpr_before", cp.benignFprBefore())
+          .put("benign_fpr_after", cp.benignFprAfter()).put("stage2_requested", options.stage2()).set("stage2", s2n));
+      timings.put("classifier_stage2", s2.seconds());
     }
     timings.put("classifier", seconds(t));
 
@@ -590,6 +621,8 @@ public final class RapidResponse {
     private Vocabulary vocabulary = dev.bulwark.classify.data.Constitution.builtIn().vocabulary();
     private Proliferator.Settings proliferation = Proliferator.Settings.defaults();
     private ClassifierPatcher.@Nullable Settings classifierPatch = ClassifierPatcher.Settings.defaults();
+    private @Nullable EmbeddingCache embeddingCache;
+    private @Nullable Stage2Embeddings stage2Embeddings;
     private ValidationGate.Settings gate = ValidationGate.Settings.defaults();
     private @Nullable ValidationGate sharedGate;
     private @Nullable SafeguardPipeline evaluationBase;
@@ -653,6 +686,25 @@ public final class RapidResponse {
     /** Classifier patch settings, or null for no classifier patches. */
     public Builder classifierPatch(ClassifierPatcher.@Nullable Settings settings) {
       this.classifierPatch = settings;
+      return this;
+    }
+
+    /**
+     * The on-disk embedding cache a classifier patch's stage-2 fine-tune reads and fills (the one
+     * {@code bulwark train --cache} fills: base prompts embedded for training are not embedded again).
+     * The caller owns it and closes it after the responder. Ignored when {@link #stage2Embeddings} is set.
+     */
+    public Builder embeddingCache(EmbeddingCache cache) {
+      this.embeddingCache = requireNonNull(cache, "cache");
+      return this;
+    }
+
+    /**
+     * Stage-2 window embeddings to share (with their memory of replayed and calibration prompts), for
+     * responders that come and go over the same data: the benchmark. Default: the responder's own.
+     */
+    public Builder stage2Embeddings(Stage2Embeddings embeddings) {
+      this.stage2Embeddings = requireNonNull(embeddings, "embeddings");
       return this;
     }
 

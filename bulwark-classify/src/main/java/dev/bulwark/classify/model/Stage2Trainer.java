@@ -209,6 +209,50 @@ public final class Stage2Trainer {
       }
     }
 
+    return finish(encoderId, best, split, posWeight, kept, mlpLoss, logisticLoss);
+  }
+
+  /**
+   * Fine-tunes a trained head from its own weights (a warm start), with the caller's held-out split:
+   * the shape and encoder are {@code start}'s ({@link Stage2Settings#architecture()} and {@link
+   * Stage2Settings#hidden()} are not used), the rest is the recipe of {@link #trainHead(String, List,
+   * List, ProgressListener)}: AdamW with fresh moments on the positive-weighted loss (weights from
+   * {@code training}), early stopping on {@code heldOut}, where epoch 0 is {@code start}'s own weights
+   * (kept when no epoch lowers the held-out loss), then Platt scaling refitted on the held-out logits
+   * of the kept weights. Deterministic as {@link #trainHead} is.
+   *
+   * @param progress told after each epoch ({@code stage2.finetune}: epochs done out of the most)
+   * @throws IllegalArgumentException when either list is empty or an embedding's length is not {@code
+   *     start.inputs()}
+   */
+  public Trained fineTune(
+      Stage2Head start, List<Stage2Example> training, List<Stage2Example> heldOut, ProgressListener progress) {
+    requireNonNull(start, "start");
+    requireNonNull(progress, "progress");
+    Split split = new Split(List.copyOf(training), List.copyOf(heldOut));
+    if (split.train.isEmpty() || split.heldOut.isEmpty()) {
+      throw new IllegalArgumentException(
+          "need training and held-out examples, got " + split.train.size() + " and " + split.heldOut.size());
+    }
+    for (List<Stage2Example> side : List.of(split.train, split.heldOut)) {
+      for (Stage2Example e : side) {
+        if (e.windows().get(0).length != start.inputs()) {
+          throw new IllegalArgumentException(
+              "the head reads " + start.inputs() + " inputs, group " + e.group() + " has " + e.windows().get(0).length);
+        }
+      }
+    }
+    double[] posWeight = positiveWeights(split.train);
+    Net best = fit(Net.of(start), split, posWeight, "stage2.finetune", progress);
+    boolean mlp = start.hidden() > 0;
+    return finish(start.encoderId(), best, split, posWeight,
+        mlp ? Stage2Settings.Architecture.MLP : Stage2Settings.Architecture.LOGISTIC,
+        mlp ? best.bestLoss : Double.NaN, mlp ? Double.NaN : best.bestLoss);
+  }
+
+  /** Platt scaling for the kept network, the head and its report. */
+  private Trained finish(String encoderId, Net best, Split split, double[] posWeight, Stage2Settings.Architecture kept,
+      double mlpLoss, double logisticLoss) {
     float[] a = new float[OUTPUTS];
     float[] b = new float[OUTPUTS];
     Arrays.fill(a, 1f);
@@ -410,6 +454,19 @@ public final class Stage2Trainer {
       for (int i = 0; i < p[2].length; i++) {
         p[2][i] = rnd.nextGaussian() * s2;
       }
+    }
+
+    /** A network holding {@code head}'s weights (its Platt scaling left out), for a warm start. */
+    static Net of(Stage2Head head) {
+      Net net = new Net(head.inputs(), head.hidden(), 0);
+      float[] all = head.parameters();
+      int at = 0;
+      for (int t = 0; t < 4; t++) {
+        for (int i = 0; i < net.p[t].length; i++) {
+          net.p[t][i] = all[at++];
+        }
+      }
+      return net;
     }
 
     /** Logits of one window; fills {@code h} (the hidden activations) for an MLP. */

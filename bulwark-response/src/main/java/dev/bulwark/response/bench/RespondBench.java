@@ -22,6 +22,7 @@ import dev.bulwark.response.gate.ValidationGate;
 import dev.bulwark.response.internal.Json;
 import dev.bulwark.response.patch.BaseClassifier;
 import dev.bulwark.response.patch.ClassifierPatcher;
+import dev.bulwark.response.patch.Stage2Embeddings;
 import dev.bulwark.response.registry.DeploymentWatcher;
 import dev.bulwark.response.registry.ReleasePipelines;
 import dev.bulwark.store.Store;
@@ -53,7 +54,7 @@ import java.util.stream.Stream;
  * <p>Each family runs alone, from the base, in a fresh store: the figures are per family, not
  * cumulative. Before the clock starts, the responder loads what a running service keeps loaded (the
  * encoder, the classifier, the training pool, the embeddings of its benign sets and the base's
- * false positives on them).
+ * false positives on them, and the window embeddings of the prompts every stage-2 patch replays).
  */
 public final class RespondBench {
   private static final String[] FIELDS = {"asr_before_id", "asr_after_id", "asr_before_ood", "asr_after_ood",
@@ -65,14 +66,23 @@ public final class RespondBench {
   private final Path dataDir;
   private final long seed;
   private final boolean classifierPatch;
+  private final boolean stage2;
 
+  /** With the classifier patch's stage-2 fine-tune on (when {@code classifierPatch} is). */
   public RespondBench(Path families, Path benign, Path out, Path dataDir, long seed, boolean classifierPatch) {
+    this(families, benign, out, dataDir, seed, classifierPatch, true);
+  }
+
+  /** @param stage2 whether classifier patches fine-tune the prompt stage-2 head too */
+  public RespondBench(Path families, Path benign, Path out, Path dataDir, long seed, boolean classifierPatch,
+      boolean stage2) {
     this.families = requireNonNull(families, "families");
     this.benign = requireNonNull(benign, "benign");
     this.out = requireNonNull(out, "out");
     this.dataDir = requireNonNull(dataDir, "dataDir");
     this.seed = seed;
     this.classifierPatch = classifierPatch;
+    this.stage2 = stage2;
   }
 
   /** A labelled test line. */
@@ -112,11 +122,19 @@ public final class RespondBench {
       embedder.embed(e.lastUserText());
     }
     gate.warm(before, pool.benignRegression());
+    Stage2Embeddings stage2Embeddings = Stage2Embeddings.defaults(null);
+    if (classifierPatch && stage2) {
+      int windows = new ClassifierPatcher(ClassifierPatcher.Settings.defaults(), canon, () -> encoder, stage2Embeddings)
+          .warm(base, pool);
+      log.println("warmed " + windows + " stage-2 windows of replayed and calibration prompts");
+      log.flush();
+    }
 
     double fprBefore = rate(before, benignLines, false);
     ObjectNode metrics = Json.object();
     ObjectNode report = Json.object();
-    report.put("seed", seed).put("classifier_patch", classifierPatch).put("benign_lines", benignLines.size())
+    report.put("seed", seed).put("classifier_patch", classifierPatch).put("stage2", classifierPatch && stage2)
+        .put("benign_lines", benignLines.size())
         .put("base_classifier", base.bundle().version() + "@" + base.bundle().digest());
     Map<String, double[]> beforeByFamily = new LinkedHashMap<>();
     for (Path dir : dirs) {
@@ -141,14 +159,16 @@ public final class RespondBench {
         try (Store store = Store.open(StoreConfig.builder().url("jdbc:sqlite:" + db).build())) {
           RapidResponse.Builder b = RapidResponse.builder().store(store).canonicalizer(canon).embedder(embedder)
               .encoder(() -> encoder).baseClassifier(() -> base).pool(() -> pool).evaluationBase(evalBase)
-              .sharedGate(gate).classifierPatch(classifierPatch ? ClassifierPatcher.Settings.defaults() : null);
+              .sharedGate(gate).classifierPatch(classifierPatch ? ClassifierPatcher.Settings.defaults() : null)
+              .stage2Embeddings(stage2Embeddings);
           RapidResponse bare = b.build();
           DeploymentWatcher watcher = new DeploymentWatcher(bare.deployments(), bare.loader(),
               List.of(d -> deployed.set(composer.compose(d))));
           RapidResponse rr = b.watcher(watcher).build();
           long t0 = System.nanoTime();
           var intake = rr.report(new NewReport(ReportSource.RED_TEAM, name, "bench", null, null, sample));
-          RapidResponse.Outcome o = rr.respond(intake.family().id(), RapidResponse.Options.defaults("bench").withSeed(seed));
+          RapidResponse.Outcome o = rr.respond(intake.family().id(),
+              RapidResponse.Options.defaults("bench").withSeed(seed).withStage2(stage2));
           seconds = (System.nanoTime() - t0) / 1e9;
           run.put("wrapper", o.wrapper()).put("variants", o.variants()).put("twins", o.twins())
               .put("deployed", o.deployed() == null ? null : o.deployed().id());

@@ -11,8 +11,13 @@ import dev.bulwark.classify.model.Encoder;
 import dev.bulwark.classify.model.FeatureHasher;
 import dev.bulwark.classify.model.ModelArchive;
 import dev.bulwark.classify.model.PlattScaling;
+import dev.bulwark.classify.model.ProgressListener;
 import dev.bulwark.classify.model.Stage1Model;
+import dev.bulwark.classify.model.Stage2Example;
+import dev.bulwark.classify.model.Stage2Head;
 import dev.bulwark.classify.model.Stage2Model;
+import dev.bulwark.classify.model.Stage2Settings;
+import dev.bulwark.classify.model.Stage2Trainer;
 import dev.bulwark.classify.model.TrainingText;
 import dev.bulwark.core.Ticker;
 import dev.bulwark.response.Exchange;
@@ -27,10 +32,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A classifier patch: the prompt model's stage 1 fine-tuned on a family's variants, starting from the
- * deployed weights (guard fine-tuning, as in Peng et al. 2024), then recalibrated.
+ * A classifier patch: the prompt model's stage 1 and its stage-2 head fine-tuned on a family's
+ * variants, each starting from the deployed weights (guard fine-tuning, as in Peng et al. 2024), then
+ * recalibrated.
  *
  * <p>Fine-tuning: plain stochastic gradient descent on the log loss of every category, over the attack
  * variants (each repeated {@code attackRepeat} times), the benign twins, and a replay sample of the
@@ -39,12 +46,23 @@ import java.util.function.Supplier;
  * weights with a small step keeps the model close to the one that was validated; only features the
  * new data touches move. Each category's Platt scaling is refitted on the corpus's calibration split.
  *
- * <p>Recalibration: the deployed threshold is moved so that the false-positive rate on the benign
- * calibration set is no higher than the deployed bundle's at its own threshold: the lowest threshold
- * that keeps that rate, and never below {@code minThresholdShare} of the old one.
+ * <p>Stage 2 (when the deployed bundle has a prompt stage 2 and {@link Settings#stage2()} is set): the
+ * prompt head is fine-tuned from its deployed weights ({@link Stage2Trainer#fineTune}: AdamW, early
+ * stopping on a held-out loss) on the same mix, read through the deployed encoder and window policy:
+ * an even spread of the attack variants, the twins with their labels and earlier families' regression
+ * exchanges ({@link Stage2#maxTexts()} of each), and a replay sample of the base training prompts. A
+ * share of each family list and a sample of the calibration split's prompts are held out; the head's
+ * Platt scaling is refitted on them. Embeddings go through {@link Stage2Embeddings} (memory, and an
+ * {@link dev.bulwark.classify.model.EmbeddingCache} where one is configured), so the replayed and
+ * calibration prompts are embedded once per responder. The completion models (both stages) are kept.
  *
- * <p>The completion models and stage 2 are kept as they are. Deterministic for a seed. Not
- * thread-safe while patching; one patch at a time.
+ * <p>Recalibration: the deployed threshold is moved so that the false-positive rate of the final
+ * cascade (new stage 1 and new stage 2) on the benign calibration set is no higher than the deployed
+ * bundle's at its own threshold: the lowest threshold that keeps that rate, and never below {@code
+ * minThresholdShare} of the old one.
+ *
+ * <p>Deterministic for a seed: the same inputs and settings give the same archive bytes, whatever
+ * {@link Stage2Embeddings} already holds. Not thread-safe while patching; one patch at a time.
  */
 public final class ClassifierPatcher {
   private static final int K = Category.ALL.size();
@@ -52,6 +70,7 @@ public final class ClassifierPatcher {
   private final Settings settings;
   private final Canonicalizer canonicalizer;
   private final Supplier<Encoder> encoder;
+  private final Stage2Embeddings embeddings;
 
   /**
    * @param replay base training texts replayed (a deterministic sample)
@@ -60,8 +79,10 @@ public final class ClassifierPatcher {
    * @param attackRepeat how many times each attack variant is seen per epoch
    * @param minThresholdShare the recalibrated threshold is at least this share of the old one
    * @param seed the sample and order seed
+   * @param stage2 how the prompt stage-2 head is fine-tuned, or null to keep the deployed head
    */
-  public record Settings(int replay, int epochs, double learningRate, int attackRepeat, double minThresholdShare, long seed) {
+  public record Settings(int replay, int epochs, double learningRate, int attackRepeat, double minThresholdShare, long seed,
+      @Nullable Stage2 stage2) {
     public Settings {
       if (replay < 0 || epochs < 1 || epochs > 100 || !(learningRate > 0 && learningRate <= 10) || attackRepeat < 1
           || !(minThresholdShare > 0 && minThresholdShare <= 1)) {
@@ -69,16 +90,69 @@ public final class ClassifierPatcher {
       }
     }
 
-    /** 6000 replayed, 5 epochs, step 1.0, attacks three times, threshold at least 70% of the old one, seed 1. */
+    /**
+     * 6000 replayed, 5 epochs, step 1.0, attacks three times, threshold at least 70% of the old one,
+     * seed 1; stage 2 with {@link Stage2#defaults()}.
+     */
     public static Settings defaults() {
-      return new Settings(6000, 5, 1.0, 3, 0.7, 1L);
+      return new Settings(6000, 5, 1.0, 3, 0.7, 1L, Stage2.defaults());
+    }
+
+    /** These settings with another stage-2 recipe, or null to keep the deployed stage-2 head. */
+    public Settings withStage2(@Nullable Stage2 s) {
+      return new Settings(replay, epochs, learningRate, attackRepeat, minThresholdShare, seed, s);
     }
   }
 
+  /**
+   * How the prompt stage-2 head is fine-tuned.
+   *
+   * @param replay base training prompts replayed on the training side (a deterministic sample, the
+   *     same for every family, so that its embeddings are reused)
+   * @param calibration calibration-split prompts on the held-out side (a deterministic sample)
+   * @param maxTexts the most texts taken from each family list (attack variants, twins, earlier
+   *     regression exchanges): an even spread over the list, its first item included
+   * @param maxWindows the most windows read per text: a longer text keeps its first {@code maxWindows
+   *     - 1} and its last (the wrapper's opening and the end, where the request usually sits)
+   * @param heldOutShare the share of each family list held out (at least one item of a list of two or
+   *     more), for early stopping and Platt scaling
+   * @param training the optimizer: epochs, patience, batch size, step, weight decay, positive-weight
+   *     cap and seed (the architecture and hidden size are the deployed head's)
+   */
+  public record Stage2(int replay, int calibration, int maxTexts, int maxWindows, double heldOutShare,
+      Stage2Settings training) {
+    public Stage2 {
+      requireNonNull(training, "training");
+      if (replay < 0 || calibration < 0 || maxTexts < 1 || maxWindows < 1 || maxWindows > 64
+          || !(heldOutShare >= 0.05 && heldOutShare <= 0.5)) {
+        throw new IllegalArgumentException("invalid stage-2 patch settings: " + this);
+      }
+    }
+
+    /**
+     * 600 replayed, 300 calibration prompts held out, up to 80 texts of each family list, 2 windows a
+     * text (the first and the last), 20% held out; AdamW at 5e-4 for up to 12 epochs (patience 3),
+     * batches of 32.
+     */
+    public static Stage2 defaults() {
+      return new Stage2(600, 300, 80, 2, 0.2, Stage2Settings.builder()
+          .epochs(12).patience(3).batchSize(32).learningRate(5e-4).weightDecay(1e-4).maxPositiveWeight(50).seed(1)
+          .build());
+    }
+  }
+
+  /** A patcher with embeddings of its own (kept for its lifetime only, no on-disk cache). */
   public ClassifierPatcher(Settings settings, Canonicalizer canonicalizer, Supplier<Encoder> encoder) {
+    this(settings, canonicalizer, encoder, Stage2Embeddings.defaults(null));
+  }
+
+  /** @param embeddings where stage 2's window embeddings come from and are kept (share it between patches) */
+  public ClassifierPatcher(Settings settings, Canonicalizer canonicalizer, Supplier<Encoder> encoder,
+      Stage2Embeddings embeddings) {
     this.settings = requireNonNull(settings, "settings");
     this.canonicalizer = requireNonNull(canonicalizer, "canonicalizer");
     this.encoder = requireNonNull(encoder, "encoder");
+    this.embeddings = requireNonNull(embeddings, "embeddings");
   }
 
   /**
@@ -89,9 +163,35 @@ public final class ClassifierPatcher {
    * @param threshold the recalibrated prompt threshold
    * @param benignFprBefore the deployed bundle's false-positive rate on the benign calibration set
    * @param benignFprAfter the new bundle's, at its new threshold
+   * @param stage2 what became of the prompt stage-2 head
    */
   public record Result(byte[] archive, ClassifierBundle bundle, double threshold, double benignFprBefore,
-      double benignFprAfter) {}
+      double benignFprAfter, Stage2Outcome stage2) {}
+
+  /**
+   * What became of the prompt stage-2 head.
+   *
+   * @param retrained whether the patched bundle carries a fine-tuned head (otherwise the deployed one,
+   *     or none)
+   * @param note what was done, or why not
+   * @param headBefore the deployed head's digest, or null without a prompt stage 2
+   * @param headAfter the patched bundle's head digest, or null without a prompt stage 2
+   * @param heldOutLossBefore the deployed head's loss on the held-out side (NaN when not retrained)
+   * @param heldOutLossAfter the fine-tuned head's (NaN when not retrained)
+   * @param windows the windows the fine-tune read, training and held-out sides together
+   * @param seconds the time it took (cutting windows, embedding, training); 0 when not retrained
+   */
+  public record Stage2Outcome(boolean retrained, String note, @Nullable String headBefore, @Nullable String headAfter,
+      double heldOutLossBefore, double heldOutLossAfter, int windows, double seconds) {
+    public Stage2Outcome {
+      requireNonNull(note, "note");
+    }
+
+    static Stage2Outcome kept(String note, @Nullable Stage2Model head) {
+      String d = head == null ? null : head.version();
+      return new Stage2Outcome(false, note, d, d, Double.NaN, Double.NaN, 0, 0);
+    }
+  }
 
   /**
    * Fine-tunes {@code base}'s prompt model.
@@ -128,6 +228,11 @@ public final class ClassifierPatcher {
     extraPositives.forEach(t -> data.add(normalized(t)));
     data.addAll(sample(pool.train(), settings.replay(), settings.seed()));
 
+    // Each text's features once, not once per epoch (the same values, so the same weights).
+    Sparse[] xs = new Sparse[data.size()];
+    for (int i = 0; i < xs.length; i++) {
+      xs[i] = Sparse.of(features, data.get(i).text());
+    }
     Random random = new Random(settings.seed());
     int[] order = new int[data.size()];
     for (int i = 0; i < order.length; i++) {
@@ -143,7 +248,7 @@ public final class ClassifierPatcher {
       }
       for (int index : order) {
         TrainingText t = data.get(index);
-        Sparse x = Sparse.of(features, t.text());
+        Sparse x = xs[index];
         System.arraycopy(bias, 0, z, 0, K);
         for (int j = 0; j < x.size; j++) {
           int base0 = x.keys[j] * K;
@@ -177,19 +282,36 @@ public final class ClassifierPatcher {
         .band(b0.band())
         .combine(b0.combine())
         .completionThresholds(b0.completionThresholds());
+    Stage2Model promptStage2 = null;
     if (base.archive().has("prompt/s2/model.json") || base.archive().has("completion/s2/model.json")) {
       Encoder e = encoder.get();
       if (base.archive().has("prompt/s2/model.json")) {
-        nb.promptStage2(Stage2Model.readFrom(base.archive(), "prompt/s2/", e));
+        promptStage2 = Stage2Model.readFrom(base.archive(), "prompt/s2/", e);
       }
       if (base.archive().has("completion/s2/model.json")) {
         nb.completionStage2(Stage2Model.readFrom(base.archive(), "completion/s2/", e));
       }
     }
+    ObjectNode stage2Provenance = Json.object();
+    Stage2Outcome stage2;
+    if (settings.stage2() == null) {
+      stage2 = Stage2Outcome.kept("switched off: the deployed prompt stage-2 head is kept", promptStage2);
+    } else if (promptStage2 == null) {
+      stage2 = Stage2Outcome.kept("the base bundle has no prompt stage 2", null);
+    } else {
+      Stage2Patch s2 = fineTuneStage2(promptStage2, settings.stage2(), attacks, negatives, extraPositives, pool,
+          stage2Provenance);
+      stage2 = s2.outcome();
+      promptStage2 = s2.model();
+    }
+    stage2Provenance.put("retrained", stage2.retrained()).put("note", stage2.note());
+    nb.promptStage2(promptStage2);
+
     double t0 = b0.promptThresholds().overall();
     Cascade before = b0.cascade(canonicalizer, Ticker.system());
     double[] benignBefore = scores(before, pool.benignCalibration());
     double fpr0 = share(benignBefore, t0);
+    // The final cascade: new stage 1, new stage 2 (or the kept one).
     Cascade after = nb.cascade(canonicalizer, Ticker.system());
     double[] benignAfter = scores(after, pool.benignCalibration());
     double t = Math.min(0.99, Math.max(t0 * settings.minThresholdShare(), thresholdFor(benignAfter, fpr0)));
@@ -199,7 +321,9 @@ public final class ClassifierPatcher {
     ObjectNode patch = p.putObject("classifier_patch");
     patch.put("base_version", b0.version());
     patch.put("base_digest", b0.digest());
-    patch.put("method", "stage-1 fine-tune from the deployed weights (SGD), Platt refit, threshold recalibrated");
+    patch.put("method", "stage-1 fine-tune from the deployed weights (SGD), Platt refit; " + (stage2.retrained()
+        ? "prompt stage-2 head fine-tuned from the deployed head (AdamW, early stopping on held-out loss), Platt refit"
+        : "prompt stage 2 not retrained") + "; threshold recalibrated on the final cascade");
     patch.put("attacks", attacks.size());
     patch.put("negatives", negatives.size());
     patch.put("extra_positives", extraPositives.size());
@@ -208,6 +332,7 @@ public final class ClassifierPatcher {
     patch.put("learning_rate", settings.learningRate());
     patch.put("attack_repeat", settings.attackRepeat());
     patch.put("seed", settings.seed());
+    patch.set("stage2", stage2Provenance);
     patch.put("threshold_before", t0);
     patch.put("threshold_after", t);
     patch.put("benign_calibration", benignBefore.length);
@@ -215,7 +340,172 @@ public final class ClassifierPatcher {
     patch.put("benign_fpr_after", share(benignAfter, t));
     byte[] bytes = nb.toArchive(p).toBytes();
     ClassifierBundle bundle = ClassifierBundle.read(ModelArchive.read(bytes, null), encoder);
-    return new Result(bytes, bundle, t, fpr0, share(benignAfter, t));
+    return new Result(bytes, bundle, t, fpr0, share(benignAfter, t), stage2);
+  }
+
+  /**
+   * Embeds what every stage-2 patch of {@code base} reads whatever the family (the replayed and the
+   * calibration prompts), so that the first patch does not wait for it: for a service at start-up,
+   * or a benchmark before its clock starts. Does nothing when stage 2 is switched off or the bundle
+   * has no prompt stage 2.
+   *
+   * @return the windows now held for those prompts
+   */
+  public int warm(BaseClassifier base, TrainingPool pool) {
+    Stage2 s = settings.stage2();
+    if (s == null || !base.archive().has("prompt/s2/model.json")) {
+      return 0;
+    }
+    Encoder e = Stage2Model.readFrom(base.archive(), "prompt/s2/", encoder.get()).encoder();
+    List<String> windows = new ArrayList<>();
+    for (TrainingText t : sample(pool.train(), s.replay(), settings.seed())) {
+      windows.addAll(embeddings.windows(e, t.text(), s.maxWindows()));
+    }
+    for (TrainingText t : sample(pool.calibration(), s.calibration(), settings.seed())) {
+      windows.addAll(embeddings.windows(e, t.text(), s.maxWindows()));
+    }
+    embeddings.embedAll(e, windows);
+    return windows.size();
+  }
+
+  private record Stage2Patch(Stage2Model model, Stage2Outcome outcome) {}
+
+  /** A text for stage 2 and the side it is on. */
+  private record Item(TrainingText text, boolean heldOut) {}
+
+  private Stage2Patch fineTuneStage2(Stage2Model deployed, Stage2 s, List<TrainingText> attacks,
+      List<TrainingText> negatives, List<TrainingText> extraPositives, TrainingPool pool, ObjectNode prov) {
+    long start = System.nanoTime();
+    Encoder e = deployed.encoder();
+    List<Item> items = new ArrayList<>();
+    int[] family = new int[6];
+    int i = 0;
+    for (List<TrainingText> list : List.of(attacks, negatives, extraPositives)) {
+      List<TrainingText> spread = spread(list, s.maxTexts());
+      boolean[] held = heldOut(spread, s.heldOutShare(), settings.seed());
+      for (int j = 0; j < spread.size(); j++) {
+        items.add(new Item(normalized(spread.get(j)), held[j]));
+        family[2 * i + (held[j] ? 1 : 0)]++;
+      }
+      i++;
+    }
+    List<TrainingText> replay = sample(pool.train(), s.replay(), settings.seed());
+    replay.forEach(t -> items.add(new Item(t, false)));
+    List<TrainingText> calibration = sample(pool.calibration(), s.calibration(), settings.seed());
+    calibration.forEach(t -> items.add(new Item(t, true)));
+
+    List<List<String>> windows = new ArrayList<>(items.size());
+    List<String> all = new ArrayList<>();
+    for (Item item : items) {
+      List<String> w = embeddings.windows(e, item.text().text(), s.maxWindows());
+      windows.add(w);
+      all.addAll(w);
+    }
+    List<float[]> vectors = embeddings.embedAll(e, all);
+    List<Stage2Example> train = new ArrayList<>();
+    List<Stage2Example> held = new ArrayList<>();
+    int at = 0;
+    for (int k = 0; k < items.size(); k++) {
+      int n = windows.get(k).size();
+      if (n == 0) {
+        continue;
+      }
+      Item item = items.get(k);
+      Stage2Example x = new Stage2Example("t" + k, vectors.subList(at, at + n), item.text().targets());
+      at += n;
+      (item.heldOut() ? held : train).add(x);
+    }
+
+    ObjectNode data = prov.putObject("training");
+    data.put("attacks", family[0]).put("twins", family[2]).put("regression", family[4]).put("replay", replay.size());
+    ObjectNode side = prov.putObject("held_out");
+    side.put("attacks", family[1]).put("twins", family[3]).put("regression", family[5])
+        .put("calibration", calibration.size());
+    prov.put("max_texts", s.maxTexts()).put("max_windows", s.maxWindows()).put("held_out_share", s.heldOutShare())
+        .put("windows", all.size()).put("base_head", deployed.version());
+    prov.set("settings", Json.MAPPER.valueToTree(s.training().toMap()));
+    if (train.isEmpty() || held.isEmpty()) {
+      String note = "nothing to " + (train.isEmpty() ? "train on" : "hold out") + ": the deployed prompt stage-2 head is kept";
+      return new Stage2Patch(deployed, new Stage2Outcome(false, note, deployed.version(), deployed.version(),
+          Double.NaN, Double.NaN, all.size(), seconds(start)));
+    }
+    Stage2Trainer.Trained tuned = new Stage2Trainer(s.training()).fineTune(deployed.head(), train, held,
+        ProgressListener.NONE);
+    double lossBefore = loss(deployed.head(), held, tuned.report().positiveWeights());
+    double lossAfter = tuned.report().architecture() == Stage2Settings.Architecture.MLP ? tuned.report().mlpLoss()
+        : tuned.report().logisticLoss();
+    Stage2Model model = new Stage2Model(e, tuned.head());
+    prov.put("head", model.version());
+    prov.put("epochs", tuned.report().epochs());
+    prov.put("held_out_loss_before", lossBefore);
+    prov.put("held_out_loss_after", lossAfter);
+    prov.set("report", Json.MAPPER.valueToTree(tuned.report().toMap()));
+    String note = String.format(java.util.Locale.ROOT,
+        "fine-tuned on %d texts (%d held out), best epoch %d, held-out loss %.4f -> %.4f", train.size(), held.size(),
+        tuned.report().epochs(), lossBefore, lossAfter);
+    return new Stage2Patch(model, new Stage2Outcome(true, note, deployed.version(), model.version(), lossBefore,
+        lossAfter, all.size(), seconds(start)));
+  }
+
+  /** Up to {@code max} items spread evenly over the list, its first included. */
+  static <T> List<T> spread(List<T> list, int max) {
+    if (list.size() <= max) {
+      return list;
+    }
+    List<T> out = new ArrayList<>(max);
+    for (int k = 0; k < max; k++) {
+      out.add(list.get((int) ((long) k * list.size() / max)));
+    }
+    return out;
+  }
+
+  /** Which items are held out: the first {@code round(share * n)} in a seeded hash order (one at least, never all; none of one item). */
+  static boolean[] heldOut(List<TrainingText> texts, double share, long seed) {
+    int n = texts.size();
+    boolean[] held = new boolean[n];
+    if (n < 2) {
+      return held;
+    }
+    Integer[] order = new Integer[n];
+    for (int k = 0; k < n; k++) {
+      order[k] = k;
+    }
+    Arrays.sort(order, Comparator.comparingInt((Integer k) -> mix(texts.get(k).text().hashCode() ^ (int) seed))
+        .thenComparing(k -> texts.get(k).text()).thenComparingInt(k -> k));
+    int m = (int) Math.max(1, Math.min(n - 1, Math.round(share * n)));
+    for (int k = 0; k < m; k++) {
+      held[order[k]] = true;
+    }
+    return held;
+  }
+
+  /** The trainer's held-out loss (positive-weighted binary cross-entropy of each category's largest window logit, mean over examples and categories) of a head. */
+  static double loss(Stage2Head head, List<Stage2Example> examples, Map<Category, Double> positiveWeights) {
+    double sum = 0;
+    for (Stage2Example x : examples) {
+      double[] z = null;
+      for (float[] w : x.windows()) {
+        double[] zw = head.logits(w);
+        if (z == null) {
+          z = zw;
+        } else {
+          for (int c = 0; c < K; c++) {
+            z[c] = Math.max(z[c], zw[c]);
+          }
+        }
+      }
+      for (Category c : Category.ALL) {
+        boolean y = x.targets().contains(c);
+        double v = requireNonNull(z)[c.ordinal()];
+        double bce = Math.max(v, 0) - (y ? v : 0) + StrictMath.log1p(StrictMath.exp(-Math.abs(v)));
+        sum += (y ? positiveWeights.getOrDefault(c, 1.0) : 1.0) * bce;
+      }
+    }
+    return examples.isEmpty() ? Double.NaN : sum / ((double) examples.size() * K);
+  }
+
+  private static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
   }
 
   private List<PlattScaling> recalibrate(Stage1Model raw, Stage1Model old, List<TrainingText> cal) {
@@ -346,7 +636,7 @@ public final class ClassifierPatcher {
         n++;
         i = j;
       }
-      return new Sparse(keys, values, n);
+      return new Sparse(Arrays.copyOf(keys, n), Arrays.copyOf(values, n), n);
     }
   }
 }
