@@ -81,8 +81,8 @@ class LoadGeneratorTest {
 
     assertThat(r.errors()).isZero();
     // A cold JVM may fall behind in the warm-up and catch up in the window: an open loop does not drop
-    // what was due.
-    assertThat(r.throughput()).isBetween(150.0, 300.0);
+    // what was due, so the window may carry up to the warm-up's share too (200/s x 2 s in 1 s), never more.
+    assertThat(r.throughput()).isBetween(150.0, 400.0);
     assertThat(r.json().path("loop").asText()).isEqualTo("open");
     assertThat(r.json().path("rate_rps").asDouble()).isEqualTo(200.0);
     assertThat(r.json().path("schedule_lag_ms").path("p50").asDouble()).isLessThan(50.0);
