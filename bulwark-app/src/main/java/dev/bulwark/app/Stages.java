@@ -33,7 +33,10 @@ public final class Stages {
         PhraseStage stage = new PhraseStage(p.name(), p.rules());
         b.prompt(stage).streaming(stage);
       } else if (spec instanceof BulwarkConfig.Classifier k) {
-        ClassifierStage stage = classifier(k, bundles.apply(k));
+        ClassifierBundle bundle = bundles.apply(k);
+        // Streams run stage 2 on the offload pool: the event loop never waits for the encoder mid-stream.
+        ClassifierStage stage = new ClassifierStage(
+            k.name(), bundle, cascade(k, bundle), k.scope(), k.checkpointChars(), offload);
         if (stage.scansPrompts()) {
           b.prompt(stage);
         }
@@ -43,11 +46,6 @@ public final class Stages {
       }
     }
     return b.build(offload, Ticker.system());
-  }
-
-  /** A classifier stage with its configured band (the model's calibrated one unless the stage sets it). */
-  public static ClassifierStage classifier(BulwarkConfig.Classifier k, ClassifierBundle bundle) {
-    return new ClassifierStage(k.name(), bundle, cascade(k, bundle), k.scope(), k.checkpointChars());
   }
 
   /** The cascade a classifier stage runs: stage 1 alone when stage 2 is off, else the configured band. */

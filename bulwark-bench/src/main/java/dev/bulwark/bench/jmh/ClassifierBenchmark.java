@@ -9,6 +9,8 @@ import dev.bulwark.classify.cascade.ClassifierBundle;
 import dev.bulwark.classify.cascade.CompletionStream;
 import dev.bulwark.classify.model.Encoder;
 import dev.bulwark.core.Ticker;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -20,6 +22,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
@@ -33,7 +36,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *       incremental plus the periodic checkpoints, amortized — target 2 µs;
  *   <li>{@link #stage2Window}: stage 2 on one full encoder window (~120 word pieces) — target 15 ms;
  *   <li>{@link #cascadeBenignPrompt}: the whole cascade on a rotating set of short benign prompts, as
- *       deployed (stage 2 only where stage 1 lands in the band) — target 2 ms on average.
+ *       deployed (stage 2 only where stage 1 lands in the band) — target 2 ms on average;
+ *   <li>{@link #streamEscalatingChunkInline} and {@link #streamEscalatingChunkBackground}: the time a
+ *       stream's own thread (the gateway's event loop) spends per 16-character chunk of a completion
+ *       whose every decision point goes to stage 2 (a band over the whole range, the worst case), with
+ *       stage 2 inline and with stage 2 on a pool thread as {@code serve} runs it.
  * </ul>
  *
  * <p>Run: {@code bench/jmh.sh ClassifierBenchmark}.
@@ -69,6 +76,11 @@ public class ClassifierBenchmark {
   private String window;
   private String[] tokens;
   private CompletionStream stream;
+  private Cascade escalating;
+  private ExecutorService stage2Pool;
+  private CompletionStream inlineStream;
+  private CompletionStream backgroundStream;
+  private String[] chunks;
   private int next;
   private int benign;
 
@@ -81,12 +93,32 @@ public class ClassifierBenchmark {
     prompt500 = BenchText.words(500);
     window = encoder.windows(BenchText.words(400)).get(0).text();
     tokens = BenchText.tokens(TOKENS);
+    escalating = cascade.withBand(new Band(0.0, 1.0));
+    stage2Pool = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "bench-stage2");
+      t.setDaemon(true);
+      return t;
+    });
+    String text = String.join("", tokens);
+    chunks = new String[TOKENS];
+    for (int i = 0; i < TOKENS; i++) {
+      int at = (i * CompletionStream.DECISION_GRID) % (text.length() - CompletionStream.DECISION_GRID);
+      chunks[i] = text.substring(at, at + CompletionStream.DECISION_GRID);
+    }
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    stage2Pool.shutdownNow();
   }
 
   /** A fresh stream each iteration: a long completion, as a model writes one. */
   @Setup(Level.Iteration)
   public void openStream() {
     stream = cascade.openCompletion("Tell me about the history of bread.", 512);
+    inlineStream = escalating.openCompletion("Tell me about the history of bread.", 512);
+    backgroundStream = escalating.openCompletion("Tell me about the history of bread.", 512,
+        new CompletionStream.Background(stage2Pool, TimeUnit.MINUTES.toNanos(10), () -> {}));
     next = 0;
   }
 
@@ -109,5 +141,15 @@ public class ClassifierBenchmark {
   @Benchmark
   public Classification cascadeBenignPrompt() {
     return cascade.classifyPrompt(BENIGN[benign++ % BENIGN.length]);
+  }
+
+  @Benchmark
+  public Probabilities streamEscalatingChunkInline() {
+    return inlineStream.append(chunks[next++ & (TOKENS - 1)]);
+  }
+
+  @Benchmark
+  public Probabilities streamEscalatingChunkBackground() {
+    return backgroundStream.append(chunks[next++ & (TOKENS - 1)]);
   }
 }

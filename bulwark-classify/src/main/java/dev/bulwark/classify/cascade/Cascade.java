@@ -95,9 +95,17 @@ public final class Cascade {
     return escalate(best, completionStage2, start);
   }
 
-  /** Opens an incremental classification of a completion as it streams. */
+  /** Opens an incremental classification of a completion as it streams, stage 2 on the caller's thread. */
   public CompletionStream openCompletion(String prompt, int checkpointChars) {
     return new CompletionStream(this, context(prompt), checkpointChars);
+  }
+
+  /**
+   * Opens an incremental classification of a completion whose stage 2 runs in the background, so that
+   * the stream's thread (the gateway's event loop) never waits for the encoder mid-stream.
+   */
+  public CompletionStream openCompletion(String prompt, int checkpointChars, CompletionStream.Background background) {
+    return new CompletionStream(this, context(prompt), checkpointChars, requireNonNull(background, "background"));
   }
 
   /** Stage 1 of the completion model on one text, in windows: what a stream's score converges to. */

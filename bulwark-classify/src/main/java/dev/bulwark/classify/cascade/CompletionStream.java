@@ -4,6 +4,11 @@ import dev.bulwark.classify.Probabilities;
 import dev.bulwark.classify.canon.StreamingNormalizer;
 import dev.bulwark.classify.model.Stage1Model;
 import dev.bulwark.classify.model.Stage2Model;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,6 +23,16 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>{@link #probabilities()} is the cumulative maximum of the final probabilities: once over a
  * threshold, a stream stays over it.
+ *
+ * <p>With a {@link Background} (the gateway's), stage 2 runs on its executor instead of the caller's
+ * thread: a decision point that needs a fresh stage-2 score submits the tail and is deferred, and the
+ * text from the first undecided point on is held back ({@link #heldChars()}) until the score is in.
+ * The result is picked up on the stream's own thread by the next {@link #append} (an empty chunk will
+ * do: the background calls {@link Background#wakeUp} when the score is ready). A deferred point is judged
+ * with the highest stage-1 score of the points deferred and the first stage-2 score taken at or after
+ * it, so background scoring is never more lenient than scoring inline; points more than {@code
+ * checkpointChars} past a score's snapshot wait for the next one, as inline. A score that takes longer
+ * than the background's timeout, or fails, throws: the tier's failure mode applies.
  */
 public final class CompletionStream {
   /**
@@ -31,6 +46,26 @@ public final class CompletionStream {
   /** Chunks longer than this are judged every this many characters (see {@link #append}). */
   public static final int DECISION_GRID = 16;
 
+  /**
+   * Where and how long stage 2 may run off the stream's thread.
+   *
+   * @param executor runs stage 2
+   * @param timeoutNanos the longest a stage-2 score may take before the stream fails
+   * @param wakeUp called (from the executor's thread) when a score is ready
+   */
+  public record Background(Executor executor, long timeoutNanos, Runnable wakeUp) {
+    public Background {
+      java.util.Objects.requireNonNull(executor, "executor");
+      java.util.Objects.requireNonNull(wakeUp, "wakeUp");
+      if (timeoutNanos <= 0) {
+        throw new IllegalArgumentException("timeoutNanos must be positive, was " + timeoutNanos);
+      }
+    }
+  }
+
+  /** A stage-2 score in flight: of the tail as it was at {@code at} raw characters. */
+  private record Pending(CompletableFuture<Probabilities> result, long at, long submittedNanos) {}
+
   private final Cascade cascade;
   private final String context;
   private final int checkpointChars;
@@ -40,6 +75,7 @@ public final class CompletionStream {
   private final StreamingNormalizer normalizer = new StreamingNormalizer();
   private final StringBuilder tail = new StringBuilder();
   private final StringBuilder normalizedTail = new StringBuilder();
+  private final @Nullable Background background;
 
   private Probabilities closed = Probabilities.zero();
   private Stage1Model.@Nullable Stream older;
@@ -57,7 +93,21 @@ public final class CompletionStream {
   private int escalations;
   private boolean finished;
 
+  /** Raw characters every decision has cleared; the rest is held back. */
+  private long clearedTo;
+  private @Nullable Pending pending;
+  /** Highest stage-1 score of the points deferred to {@link #pending} (its snapshot covers them). */
+  private @Nullable Probabilities deferred;
+  /** The same for points more than {@code checkpointChars} past the pending snapshot: they need the next. */
+  private @Nullable Probabilities deferredLater;
+  /** Where the first of {@link #deferredLater}'s points started: what stays held once pending is in. */
+  private long laterFrom;
+
   CompletionStream(Cascade cascade, String context, int checkpointChars) {
+    this(cascade, context, checkpointChars, null);
+  }
+
+  CompletionStream(Cascade cascade, String context, int checkpointChars, @Nullable Background background) {
     if (checkpointChars < 1) {
       throw new IllegalArgumentException("checkpointChars must be positive, was " + checkpointChars);
     }
@@ -69,6 +119,7 @@ public final class CompletionStream {
     this.windows = cascade.windows();
     this.newer = model.open(context);
     this.newerIndex = 0;
+    this.background = background;
   }
 
   /**
@@ -79,6 +130,7 @@ public final class CompletionStream {
    * upstream chunked it differently.
    */
   public Probabilities append(CharSequence chunk) {
+    settle(true);
     int from = 0;
     while (from < chunk.length()) {
       long toGrid = DECISION_GRID - rawChars % DECISION_GRID;
@@ -93,12 +145,14 @@ public final class CompletionStream {
   }
 
   private void appendSlice(CharSequence slice) {
+    settle(true); // a score that came in is judged before this slice, as it would have been inline
+    long sliceStart = rawChars;
     rawChars += slice.length();
     appendTail(tail, slice);
     String stable = normalizer.append(slice);
     feed(stable);
     if (judging()) {
-      decide(stage1(), false);
+      decide(stage1(), sliceStart);
     }
     if (rawChars - lastCheckpointAt >= checkpointChars) {
       checkpoint();
@@ -109,9 +163,28 @@ public final class CompletionStream {
   public Probabilities finish() {
     finished = true;
     feed(normalizer.finish());
-    decide(stage1(), true);
+    if (pending != null) {
+      await(pending);
+    }
+    settle(false);
+    Probabilities s1 = stage1();
+    if (deferred != null) {
+      // Points still waiting for stage 2: the final inline score reads the whole tail, theirs included.
+      s1 = s1.maxWith(deferred);
+      deferred = null;
+    }
+    decideNow(s1, true);
+    clearedTo = rawChars;
     checkpoint();
     return cumulative;
+  }
+
+  /**
+   * Raw characters at the end of the text that no decision has cleared yet: all of them before the
+   * stream is judged, and those waiting for a stage-2 score running in the background. 0 once finished.
+   */
+  public long heldChars() {
+    return finished ? 0 : rawChars - clearedTo;
   }
 
   /** Stage 1 of the normalized text so far, in windows: equals the batch score once finished. */
@@ -193,7 +266,31 @@ public final class CompletionStream {
     return rawChars;
   }
 
-  private void decide(Probabilities s1, boolean force) {
+  /** One decision point, the slice starting at {@code sliceStart} just read. */
+  private void decide(Probabilities s1, long sliceStart) {
+    boolean needsFreshStage2 = stage2 != null && cascade.band().escalates(s1.max())
+        && (lastStage2 == null || rawChars - lastStage2At >= checkpointChars);
+    if (background == null || !needsFreshStage2) {
+      decideNow(s1, false);
+      if (deferred == null) {
+        clearedTo = rawChars;
+      }
+      return;
+    }
+    if (pending == null) {
+      deferred = s1;
+      submit();
+    } else if (rawChars - pending.at() < checkpointChars) {
+      deferred = deferred == null ? s1 : deferred.maxWith(s1);
+    } else {
+      if (deferredLater == null) {
+        laterFrom = Math.max(sliceStart, clearedTo);
+      }
+      deferredLater = deferredLater == null ? s1 : deferredLater.maxWith(s1);
+    }
+  }
+
+  private void decideNow(Probabilities s1, boolean force) {
     Probabilities result = s1;
     String by = "stage1";
     if (stage2 != null && cascade.band().escalates(s1.max())) {
@@ -206,6 +303,78 @@ public final class CompletionStream {
       by = "stage2";
     }
     raise(result, by, "normalized");
+  }
+
+  private void submit() {
+    Background b = java.util.Objects.requireNonNull(background);
+    Stage2Model model = java.util.Objects.requireNonNull(stage2);
+    String snapshot = normalizedTail.toString();
+    CompletableFuture<Probabilities> result = CompletableFuture.supplyAsync(() -> model.score(snapshot), b.executor());
+    pending = new Pending(result, rawChars, cascade.ticker().read());
+    escalations++;
+    result.whenComplete((p, e) -> b.wakeUp().run());
+  }
+
+  /**
+   * Takes a finished background score: judges the points deferred to it and clears their text; points
+   * too far past its snapshot go to a new score ({@code resubmit}) or stay for {@link #finish}.
+   *
+   * @throws IllegalStateException when the score failed or is overdue
+   */
+  private void settle(boolean resubmit) {
+    Pending p = pending;
+    if (p == null) {
+      return;
+    }
+    if (!p.result().isDone()) {
+      long waited = cascade.ticker().read() - p.submittedNanos();
+      if (waited > java.util.Objects.requireNonNull(background).timeoutNanos()) {
+        p.result().cancel(false);
+        throw new IllegalStateException("stage 2 took longer than "
+            + TimeUnit.NANOSECONDS.toMillis(background.timeoutNanos()) + " ms");
+      }
+      return;
+    }
+    Probabilities s2;
+    try {
+      s2 = p.result().join();
+    } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+      throw new IllegalStateException("stage 2 failed: " + (e.getCause() == null ? e : e.getCause()), e);
+    }
+    pending = null;
+    lastStage2 = s2;
+    lastStage2At = p.at();
+    Probabilities s1 = java.util.Objects.requireNonNull(deferred);
+    raise(cascade.combine().apply(s1, s2), "stage2", "normalized");
+    deferred = null;
+    if (deferredLater == null) {
+      clearedTo = rawChars;
+      return;
+    }
+    clearedTo = laterFrom;
+    deferred = deferredLater;
+    deferredLater = null;
+    if (resubmit) {
+      submit();
+    }
+  }
+
+  /** Waits, up to the background's timeout counted from submission, for a score in flight. */
+  private void await(Pending p) {
+    long left = java.util.Objects.requireNonNull(background).timeoutNanos()
+        - (cascade.ticker().read() - p.submittedNanos());
+    try {
+      p.result().get(Math.max(0, left), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      p.result().cancel(false);
+      throw new IllegalStateException("stage 2 took longer than "
+          + TimeUnit.NANOSECONDS.toMillis(background.timeoutNanos()) + " ms", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for stage 2", e);
+    } catch (ExecutionException e) {
+      // settle() reports it
+    }
   }
 
   private void checkpoint() {

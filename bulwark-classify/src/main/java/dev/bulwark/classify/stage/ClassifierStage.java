@@ -23,6 +23,7 @@ import dev.bulwark.core.policy.StagePolicy;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
@@ -43,13 +44,29 @@ public final class ClassifierStage implements PromptStage, StreamingStage {
   private final boolean prompts;
   private final boolean completions;
   private final int checkpointChars;
+  private final @Nullable Executor streamStage2;
 
   /**
+   * A stage whose streams run stage 2 on the stream's own thread.
+   *
    * @param scope {@code prompt}, {@code completion} or {@code both}
    * @param checkpointChars how often a stream rescores its tail with decoded views and stage 2
    */
   public ClassifierStage(
       String name, ClassifierBundle bundle, Cascade cascade, String scope, int checkpointChars) {
+    this(name, bundle, cascade, scope, checkpointChars, null);
+  }
+
+  /**
+   * A stage whose streams run stage 2 on {@code streamStage2} (the gateway's stage pool): a stream's
+   * text waiting for a stage-2 score is held back instead of its thread waiting, under the tier's
+   * stage timeout.
+   *
+   * @param streamStage2 where streams run stage 2; null for the stream's own thread
+   */
+  public ClassifierStage(String name, ClassifierBundle bundle, Cascade cascade, String scope,
+      int checkpointChars, @Nullable Executor streamStage2) {
+    this.streamStage2 = streamStage2;
     this.name = requireNonNull(name, "name");
     this.version = bundle.version() + "@" + bundle.digest().substring(0, Math.min(19, bundle.digest().length()));
     this.cascade = requireNonNull(cascade, "cascade");
@@ -177,6 +194,7 @@ public final class ClassifierStage implements PromptStage, StreamingStage {
     private Probabilities max = Probabilities.zero();
     private String decidedBy = "stage1";
     private String view = "normalized";
+    private Runnable wakeUp = () -> {};
 
     Session(String context, StagePolicy policy) {
       this.context = context;
@@ -184,17 +202,31 @@ public final class ClassifierStage implements PromptStage, StreamingStage {
     }
 
     @Override
+    public void wakeUpWith(Runnable wakeUp) {
+      this.wakeUp = requireNonNull(wakeUp, "wakeUp");
+    }
+
+    @Override
     public StreamAssessment append(Channel channel, CharSequence delta) {
       if (!completions || channel.kind() == ContentKind.TOOL_NAME) {
         return StreamAssessment.CLEAR;
       }
-      CompletionStream s = streams.computeIfAbsent(channel, ch -> cascade.openCompletion(context, checkpointChars));
+      CompletionStream s = streams.computeIfAbsent(channel, ch -> open());
       Probabilities p = s.append(delta);
       if (!s.judging()) {
         // Too little text to judge: hold all of it back until there is enough, or the channel ends.
         return StreamAssessment.holding((int) s.chars());
       }
       return judge(s, p);
+    }
+
+    private CompletionStream open() {
+      if (streamStage2 == null) {
+        return cascade.openCompletion(context, checkpointChars);
+      }
+      Runnable wake = wakeUp;
+      return cascade.openCompletion(context, checkpointChars,
+          new CompletionStream.Background(streamStage2, policy.timeout().toNanos(), wake));
     }
 
     @Override
@@ -223,9 +255,11 @@ public final class ClassifierStage implements PromptStage, StreamingStage {
       if (d.stop) {
         return StreamAssessment.halt(p.toCategoryScores(), requireNonNull(d.reason));
       }
+      // Text waiting for a stage-2 score running in the background stays held back.
+      int held = (int) Math.min(Integer.MAX_VALUE, s.heldChars());
       return d.flag
-          ? new StreamAssessment(Action.FLAG, p.toCategoryScores(), d.reason, 0)
-          : StreamAssessment.CLEAR;
+          ? new StreamAssessment(Action.FLAG, p.toCategoryScores(), d.reason, held)
+          : StreamAssessment.holding(held);
     }
   }
 }

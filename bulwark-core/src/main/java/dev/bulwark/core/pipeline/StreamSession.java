@@ -23,4 +23,13 @@ public interface StreamSession {
 
   /** Says the completion is complete, and returns the stage's view of the whole of it. */
   Assessment finish();
+
+  /**
+   * Registers what to call when work this session runs in the background (a model on another thread)
+   * has finished, so that text it holds back may now be cleared or halted. The callback may run on
+   * any thread and must only schedule: the gateway answers it on the stream's own thread by appending
+   * an empty chunk to each channel that still holds text back. A session that never works in the
+   * background ignores it, as the default does.
+   */
+  default void wakeUpWith(Runnable wakeUp) {}
 }

@@ -72,6 +72,54 @@ public final class StreamingGuardSession {
     return feed(channel, state, delta, false);
   }
 
+  /**
+   * Passes the gateway's wake-up to every stage session: a stage that scores in the background calls
+   * it when a result is ready, and the gateway then calls {@link #recheck} on the stream's thread.
+   */
+  public void wakeUpWith(Runnable wakeUp) {
+    for (Slot slot : slots) {
+      if (slot.session != null && !slot.failed) {
+        slot.session.wakeUpWith(wakeUp);
+      }
+    }
+  }
+
+  /**
+   * Asks every stage that holds back text of an open channel again, with an empty chunk: a result
+   * that finished in the background may clear that text, or halt. Stages holding nothing back are not
+   * asked. After a halt or the finish there is nothing to recheck.
+   *
+   * @return {@code ALLOW}, {@code FLAG}, or {@code HALT} when the stream must stop now
+   */
+  public Action recheck() {
+    if (haltedBy != null) {
+      return Action.HALT;
+    }
+    if (finished) {
+      return Action.ALLOW;
+    }
+    Action worst = Action.ALLOW;
+    for (Map.Entry<Channel, ChannelState> e : channels.entrySet()) {
+      ChannelState state = e.getValue();
+      if (state.ended || state.maxHoldback == 0) {
+        continue;
+      }
+      int maxHoldback = 0;
+      for (int i = 0; i < slots.length; i++) {
+        if (state.holdbacks[i] > 0) {
+          Action a = ask(i, e.getKey(), state, "", false);
+          if (haltedBy != null) {
+            return Action.HALT;
+          }
+          worst = worst.max(a);
+        }
+        maxHoldback = Math.max(maxHoldback, state.holdbacks[i]);
+      }
+      state.maxHoldback = maxHoldback;
+    }
+    return worst;
+  }
+
   /** Says a channel is complete: every stage must now judge all of it, and all of it is releasable. */
   public Action endChannel(Channel channel) {
     checkOpen();
@@ -146,36 +194,38 @@ public final class StreamingGuardSession {
     Action worst = Action.ALLOW;
     int maxHoldback = 0;
     for (int i = 0; i < slots.length; i++) {
-      Slot slot = slots[i];
-      if (slot.session == null || slot.failed) {
-        state.holdbacks[i] = 0;
-        continue;
-      }
-      long start = ticker.read();
-      StreamAssessment a;
-      try {
-        a = end ? slot.session.endChannel(channel) : slot.session.append(channel, delta);
-      } catch (RuntimeException e) {
-        slot.nanos += ticker.read() - start;
-        fail(slot, e);
-        if (haltedBy != null) {
-          return Action.HALT;
-        }
-        state.holdbacks[i] = 0;
-        continue;
-      }
-      slot.nanos += ticker.read() - start;
-      Action effective = record(slot, a.action(), a.scores(), a.reason());
+      Action a = ask(i, channel, state, delta, end);
       if (haltedBy != null) {
         return Action.HALT;
       }
-      worst = worst.max(effective);
-      int holdback = Math.min(a.holdback(), state.length);
-      state.holdbacks[i] = holdback;
-      maxHoldback = Math.max(maxHoldback, holdback);
+      worst = worst.max(a);
+      maxHoldback = Math.max(maxHoldback, state.holdbacks[i]);
     }
     state.maxHoldback = maxHoldback;
     return worst;
+  }
+
+  /** Feeds one stage; records its holdback for the channel and returns the action that takes effect. */
+  private Action ask(int i, Channel channel, ChannelState state, CharSequence delta, boolean end) {
+    Slot slot = slots[i];
+    if (slot.session == null || slot.failed) {
+      state.holdbacks[i] = 0;
+      return Action.ALLOW;
+    }
+    long start = ticker.read();
+    StreamAssessment a;
+    try {
+      a = end ? slot.session.endChannel(channel) : slot.session.append(channel, delta);
+    } catch (RuntimeException e) {
+      slot.nanos += ticker.read() - start;
+      fail(slot, e);
+      state.holdbacks[i] = 0;
+      return haltedBy != null ? Action.HALT : Action.ALLOW;
+    }
+    slot.nanos += ticker.read() - start;
+    Action effective = record(slot, a.action(), a.scores(), a.reason());
+    state.holdbacks[i] = Math.min(a.holdback(), state.length);
+    return effective;
   }
 
   /** Folds one assessment into the slot; returns the action that takes effect. */

@@ -7,6 +7,7 @@ import dev.bulwark.core.Action;
 import dev.bulwark.core.ScanStatus;
 import dev.bulwark.core.Verdict;
 import dev.bulwark.core.pipeline.TestStages.Broken;
+import dev.bulwark.core.pipeline.TestStages.Deferred;
 import dev.bulwark.core.pipeline.TestStages.Trigger;
 import dev.bulwark.core.policy.FailureMode;
 import dev.bulwark.core.policy.Policy;
@@ -119,5 +120,63 @@ class StreamingGuardSessionTest {
   @Test
   void releasable_unknownChannel_isZero() {
     assertThat(open(STANDARD).releasable(TEXT)).isZero();
+  }
+
+  @Test
+  void recheck_backgroundResultClears_releasesTheHeldText() {
+    Deferred stage = new Deferred();
+    StreamingGuardSession s = open(STANDARD, stage);
+    int[] wakeUps = {0};
+    s.wakeUpWith(() -> wakeUps[0]++);
+    s.append(TEXT, "hello there");
+    assertThat(s.releasable(TEXT)).isZero();
+
+    stage.settle(Action.ALLOW);
+
+    assertThat(wakeUps[0]).isEqualTo(1);
+    assertThat(s.recheck()).isEqualTo(Action.ALLOW);
+    assertThat(s.releasable(TEXT)).isEqualTo("hello there".length());
+  }
+
+  @Test
+  void recheck_backgroundResultHalts_haltsWithNothingReleased() {
+    Deferred stage = new Deferred();
+    StreamingGuardSession s = open(STANDARD, stage);
+    s.wakeUpWith(() -> {});
+    s.append(TEXT, "hello there");
+
+    stage.settle(Action.HALT);
+
+    assertThat(s.recheck()).isEqualTo(Action.HALT);
+    assertThat(s.halted()).isTrue();
+    assertThat(s.haltedBy().orElseThrow().stage()).isEqualTo("deferred");
+    assertThatThrownBy(() -> s.releasable(TEXT)).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void recheck_nothingHeldBack_asksNoStage() {
+    Deferred stage = new Deferred();
+    StreamingGuardSession s = open(STANDARD, stage, new Trigger("t", "secret", Action.HALT));
+    stage.settle(Action.ALLOW);
+    s.append(TEXT, "plain text");
+    int before = stage.appends.get();
+
+    assertThat(s.recheck()).isEqualTo(Action.ALLOW);
+
+    assertThat(stage.appends.get()).isEqualTo(before);
+    assertThat(s.releasable(TEXT)).isEqualTo("plain text".length());
+  }
+
+  @Test
+  void recheck_heldByAnotherStageOnly_keepsThatStagesHoldback() {
+    Deferred stage = new Deferred();
+    StreamingGuardSession s = open(STANDARD, stage, new Trigger("t", "secret", Action.HALT));
+    s.append(TEXT, "the sec");
+    stage.settle(Action.ALLOW);
+
+    assertThat(s.recheck()).isEqualTo(Action.ALLOW);
+
+    // The deferred stage cleared everything; the trigger still holds back its partial match.
+    assertThat(s.releasable(TEXT)).isEqualTo("the ".length());
   }
 }

@@ -170,4 +170,67 @@ final class TestStages {
       };
     }
   }
+
+  /**
+   * A streaming stage that judges in the background: it holds back everything appended until the test
+   * settles it with {@link #settle}, which calls the session's wake-up as a background result would.
+   */
+  static final class Deferred implements StreamingStage {
+    final java.util.concurrent.atomic.AtomicInteger appends = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile Runnable wakeUp = () -> {};
+    private volatile Action outcome;
+
+    /** The background result comes in: the held text is cleared ({@code ALLOW}) or halted. */
+    void settle(Action action) {
+      outcome = action;
+      wakeUp.run();
+    }
+
+    @Override
+    public String name() {
+      return "deferred";
+    }
+
+    @Override
+    public String version() {
+      return "v1";
+    }
+
+    @Override
+    public StreamSession open(Conversation prompt) {
+      return new StreamSession() {
+        int held;
+
+        @Override
+        public void wakeUpWith(Runnable w) {
+          wakeUp = w;
+        }
+
+        @Override
+        public StreamAssessment append(Channel channel, CharSequence delta) {
+          appends.incrementAndGet();
+          held += delta.length();
+          Action decided = outcome;
+          if (decided == null) {
+            return StreamAssessment.holding(held);
+          }
+          held = 0;
+          return decided.stops()
+              ? StreamAssessment.halt(CategoryScores.of("test", 1.0), "background")
+              : StreamAssessment.CLEAR;
+        }
+
+        @Override
+        public StreamAssessment endChannel(Channel channel) {
+          held = 0;
+          return StreamAssessment.CLEAR;
+        }
+
+        @Override
+        public Assessment finish() {
+          return Assessment.ALLOW;
+        }
+      };
+    }
+  }
 }

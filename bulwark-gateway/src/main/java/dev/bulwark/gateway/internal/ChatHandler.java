@@ -406,6 +406,15 @@ public final class ChatHandler implements Handler<HttpServerRequest> {
           out.setLength(0);
         }
       };
+      // A stage scoring in the background (stage 2 of a classifier) wakes the stream when its result is
+      // in, so held-back text is released (or the stream halted) without waiting for the next chunk.
+      r.wakeUpWith(() -> context.runOnContext(v -> {
+        if (r.status() == StreamRelay.Status.STREAMING) {
+          r.recheck();
+          flush.run();
+          afterChunk(pipeline, r, flush);
+        }
+      }));
       response.handler(buf -> {
         if (r.status() != StreamRelay.Status.STREAMING) {
           return;

@@ -174,6 +174,30 @@ final class StreamRelay {
   }
 
   /**
+   * Registers the wake-up that a stage scoring in the background calls when a result is ready (from
+   * any thread); the owner answers it on this relay's thread with {@link #recheck}.
+   */
+  void wakeUpWith(Runnable wakeUp) {
+    session.wakeUpWith(wakeUp);
+  }
+
+  /**
+   * Asks the stages that hold text back again (a background result may have come in) and releases
+   * what they now clear, or halts. Only while streaming: once the upstream is done every channel has
+   * been judged in full.
+   */
+  Status recheck() {
+    if (status != Status.STREAMING) {
+      return status;
+    }
+    if (session.recheck() == Action.HALT) {
+      return haltNow();
+    }
+    pumpAll();
+    return status;
+  }
+
+  /**
    * After {@link Status#UPSTREAM_DONE}: the streaming stages' verdicts over the whole stream. Every
    * channel has been judged in full by now.
    */

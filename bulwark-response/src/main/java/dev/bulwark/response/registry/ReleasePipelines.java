@@ -89,7 +89,8 @@ public final class ReleasePipelines implements PipelineComposer {
     if (bundle != null) {
       b.remove(classifierStage);
       ClassifierStage stage = new ClassifierStage(classifierStage, bundle,
-          bundle.cascade(canonicalizer, ticker).withBand(band != null ? band : bundle.band()), classifierScope, checkpointChars);
+          bundle.cascade(canonicalizer, ticker).withBand(band != null ? band : bundle.band()), classifierScope,
+          checkpointChars, offload); // streams' stage 2 off the event loop, as Stages builds the base
       if (stage.scansPrompts()) {
         b.prompt(stage);
       }
