@@ -63,6 +63,7 @@ public final class BulwarkServer implements AutoCloseable {
   private final dev.bulwark.admin.@Nullable AdminServer admin;
   private final @Nullable MonitorPlane monitor;
   private final dev.bulwark.response.@Nullable ResponseRuntime response;
+  private final PatchEmbeddingCache patchEmbeddings;
   private final @Nullable SimulatedUpstream simulator;
   private final Gateway gateway;
   private final GatewaySettings settings;
@@ -71,6 +72,7 @@ public final class BulwarkServer implements AutoCloseable {
 
   private BulwarkServer(BulwarkConfig config, Clock clock) throws Exception {
     this.config = config;
+    this.patchEmbeddings = new PatchEmbeddingCache(config.response().embeddingCache());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -100,7 +102,8 @@ public final class BulwarkServer implements AutoCloseable {
       // API) without a restart, and takes monitor incidents that point at a jailbreak in as reports.
       this.response = dev.bulwark.response.ResponseRuntime.attach(store, gateway, pipeline, stageThreads, clock,
           java.util.List.of(), config.response().incidents(),
-          watcher -> ResponseCommands.responder(config, store, config.response().data(), watcher));
+          watcher -> ResponseCommands.responder(config, store, config.response().data(), watcher,
+              patchEmbeddings.get()));
       this.admin = AdminPlane.start(config, vertx, store, keys, clock, response);
       this.monitor = config.monitor().enabled() ? MonitorPlane.start(config, store, registry, clock, null) : null;
     } catch (Exception | Error e) {
@@ -154,6 +157,11 @@ public final class BulwarkServer implements AutoCloseable {
     return requireNonNull(response, "response");
   }
 
+  /** The embedding cache of this server's classifier patches (opened when the responder is built). */
+  PatchEmbeddingCache patchEmbeddings() {
+    return patchEmbeddings;
+  }
+
   /** The admin API, or null when {@code admin.enabled} is false. */
   public dev.bulwark.admin.@Nullable AdminServer admin() {
     return admin;
@@ -184,6 +192,8 @@ public final class BulwarkServer implements AutoCloseable {
     if (stageThreads != null) {
       stageThreads.shutdownNow();
     }
+    // After the admin API and the intake, whose patches write to it.
+    patchEmbeddings.close();
     // Last: the store drains every event queued by the steps above.
     store.close();
   }

@@ -10,6 +10,7 @@ import dev.bulwark.admin.AdminError;
 import dev.bulwark.admin.AdminRequest;
 import dev.bulwark.admin.AdminRoutes;
 import dev.bulwark.core.pipeline.Turn;
+import dev.bulwark.response.BugBounty;
 import dev.bulwark.response.Exchange;
 import dev.bulwark.response.Family;
 import dev.bulwark.response.NewReport;
@@ -44,18 +45,20 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  *   <li>{@code POST /reports} (the CLI's {@code report}, same validation: {@link ReportForm}), {@code
- *       GET /reports[?family=]}, {@code GET /reports/{id}};
+ *       GET /reports[?family=]}, {@code GET /reports/{id}}, {@code POST /reports/{id}/reward} (a
+ *       bug-bounty report's reward status, the CLI's {@code reward}; the admin's);
  *   <li>{@code GET /families}, {@code GET /families/{id}} (reports, variants, patches, gate results),
- *       {@code POST /families/{id}/patch} (the loop: proliferate, patch, gate, deploy what passes);
+ *       {@code POST /families/{id}/patch} (the loop: proliferate, patch, gate, deploy what passes;
+ *       {@code "stage2": false} keeps the deployed stage-2 head, as the CLI's {@code --no-stage2});
  *   <li>{@code GET /releases}, {@code GET /deployments}, {@code POST /deployments} (deploy, canary,
  *       promote, rollback, each with a reason);
  *   <li>{@code GET /families/{id}/stix} (export) and {@code POST /stix} (import a bundle as reports).
  * </ul>
  *
- * Analysts and admins read and report; patching and deployment changes are the admin's. The actor of
- * every audit record is the authenticated caller's person id, never a name from the body. Exchanges
- * leave here redacted ({@link Redactor}), as the review queue shows them. Here rather than in
- * bulwark-response so that neither it nor the admin plane depends on the other.
+ * Analysts and admins read and report; patching, deployment changes and reward changes are the
+ * admin's. The actor of every audit record is the authenticated caller's person id, never a name from
+ * the body. Exchanges leave here redacted ({@link Redactor}), as the review queue shows them. Here
+ * rather than in bulwark-response so that neither it nor the admin plane depends on the other.
  */
 final class ResponseRoutes implements AdminRoutes {
   static final Set<Role> READ = EnumSet.of(Role.ANALYST, Role.ADMIN);
@@ -99,6 +102,7 @@ final class ResponseRoutes implements AdminRoutes {
     routes.add("POST", "/reports", REPORT, 201, this::report);
     routes.add("GET", "/reports", READ, 200, this::reports);
     routes.add("GET", "/reports/{id}", READ, 200, r -> render(findReport(r.param("id")), true));
+    routes.add("POST", "/reports/{id}/reward", CHANGE, 200, this::reward);
     routes.add("GET", "/families", READ, 200, r -> families());
     routes.add("GET", "/families/{id}", READ, 200, r -> familyDetail(findFamily(r.param("id"))));
     routes.add("POST", "/families/{id}/patch", CHANGE, 200, this::patch);
@@ -134,6 +138,26 @@ final class ResponseRoutes implements AdminRoutes {
       out.add(render(rep, false));
     }
     return out;
+  }
+
+  /** The CLI's {@code respond reward}: a bug-bounty report's reward status, audited with the caller. */
+  private JsonNode reward(AdminRequest r) {
+    Report report = findReport(r.param("id"));
+    String text = r.body("status").required("status");
+    BugBounty.RewardStatus status = BugBounty.RewardStatus.parse(text).orElseThrow(() -> AdminError.badRequest(
+        "status: must be one of pending, approved, paid, declined, not_eligible, was '" + text + "'"));
+    if (report.bounty() == null) {
+      throw AdminError.conflict("report " + report.id() + " is a " + report.source().wireName()
+          + " report, not a bug-bounty one: it has no reward");
+    }
+    audit.record("response.report.reward", Json.object().put("report", report.id()).put("status", status.wireName())
+        .put("previous", report.bounty().reward().wireName()).put("actor", r.caller().id()));
+    try {
+      store.setRewardStatus(report.id(), status);
+    } catch (ResponseException e) {
+      throw AdminError.notFound("no bug-bounty report '" + report.id() + "'");
+    }
+    return render(findReport(report.id()), false);
   }
 
   private Report findReport(String id) {
@@ -221,7 +245,7 @@ final class ResponseRoutes implements AdminRoutes {
 
   private JsonNode patch(AdminRequest r) {
     Family f = findFamily(r.param("id"));
-    AdminRequest.Body b = r.body("seed", "classifier", "exemplars", "signature", "canary");
+    AdminRequest.Body b = r.body("seed", "classifier", "exemplars", "signature", "stage2", "canary");
     long seed = 1;
     JsonNode s = b.value("seed");
     if (s != null) {
@@ -232,7 +256,7 @@ final class ResponseRoutes implements AdminRoutes {
     }
     Set<String> canary = new LinkedHashSet<>(strings(b, "canary"));
     RapidResponse.Options options = new RapidResponse.Options(seed, bool(b, "classifier"), bool(b, "exemplars"),
-        bool(b, "signature"), true, canary, r.caller().id());
+        bool(b, "signature"), true, canary, r.caller().id()).withStage2(bool(b, "stage2"));
     RapidResponse.Outcome o;
     try {
       o = responder.get().respond(f.id(), options);

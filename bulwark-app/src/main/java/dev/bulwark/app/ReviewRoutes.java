@@ -10,12 +10,17 @@ import dev.bulwark.admin.AdminError;
 import dev.bulwark.admin.AdminRequest;
 import dev.bulwark.admin.AdminRoutes;
 import dev.bulwark.response.ResponseException;
+import dev.bulwark.response.internal.Json;
 import dev.bulwark.response.review.ReviewItem;
 import dev.bulwark.response.review.ReviewQueue;
 import dev.bulwark.store.diligence.DiligenceStore;
 import dev.bulwark.store.diligence.Person;
 import dev.bulwark.store.diligence.Role;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -24,9 +29,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * The human review queue of {@code bulwark review} on the admin API, for reviewers and admins:
  * {@code GET /reviews[?status=&assignee=]}, {@code GET /reviews/{id}}, {@code POST /reviews/{id}/assign},
- * {@code POST /reviews/{id}/label}, {@code POST /reviews/{id}/cancel} and {@code POST /reviews/claim}
- * (escalation runs on the server's timer; exporting labels stays with {@code bulwark review export}). Here rather than in bulwark-response so that neither it nor
- * the admin plane depends on the other.
+ * {@code POST /reviews/{id}/label}, {@code POST /reviews/{id}/cancel}, {@code POST /reviews/claim},
+ * {@code POST /reviews/escalate} (overdue items to the seniors named; the server's timer escalates to
+ * the unassigned pool on its own) and {@code GET /reviews/export} (labelled items as training data,
+ * as {@code bulwark review export} writes them). Here rather than in bulwark-response so that neither
+ * it nor the admin plane depends on the other.
  *
  * <p>Only the redacted view ({@link ReviewQueue#view}) leaves through here, never the stored exchange.
  * The reviewer who labels, and whoever assigns, is the authenticated caller (its person id); an
@@ -48,6 +55,9 @@ final class ReviewRoutes implements AdminRoutes {
   @Override
   public void register(Registry registry) {
     registry.add("GET", "/reviews", ROLES, 200, this::list);
+    // Before /reviews/{id}: the first registered match answers (an item id is rev-NNNN, never "export").
+    registry.add("GET", "/reviews/export", ROLES, 200, this::export);
+    registry.add("POST", "/reviews/escalate", ROLES, 200, this::escalate);
     registry.add("GET", "/reviews/{id}", ROLES, 200, r -> render(queue.view(open(r.param("id"), false).id())));
     registry.add("POST", "/reviews/{id}/assign", ROLES, 200, this::assign);
     registry.add("POST", "/reviews/{id}/label", ROLES, 200, this::label);
@@ -61,6 +71,54 @@ final class ReviewRoutes implements AdminRoutes {
     ObjectNode out = NODES.objectNode();
     out.set("item", queue.claimNext(r.caller().id()).map(i -> (JsonNode) render(queue.view(i.id())))
         .orElse(NODES.nullNode()));
+    return out;
+  }
+
+  /**
+   * The CLI's {@code review escalate}: every overdue open item not escalated yet goes to the seniors
+   * named (in turn), each a person with the reviewer or admin role; the escalations are audited with
+   * the caller. The server's timer does the same every minute to the unassigned {@code seniors} pool.
+   */
+  private JsonNode escalate(AdminRequest r) {
+    JsonNode v = r.body("seniors").value("seniors");
+    if (v == null || !v.isArray() || v.isEmpty()) {
+      throw AdminError.badRequest("seniors: must be a non-empty list of reviewers' person ids");
+    }
+    List<String> seniors = new ArrayList<>();
+    for (JsonNode s : v) {
+      if (!s.isTextual() || s.asText().isBlank()) {
+        throw AdminError.badRequest("seniors: must be a non-empty list of reviewers' person ids");
+      }
+      seniors.add(reviewer("seniors", s.asText().strip()));
+    }
+    ArrayNode items = NODES.arrayNode();
+    for (ReviewItem i : queue.escalateOverdue(seniors, r.caller().id())) {
+      items.add(render(queue.view(i.id())));
+    }
+    ObjectNode out = NODES.objectNode().put("escalated", items.size());
+    out.set("items", items);
+    return out;
+  }
+
+  /**
+   * The CLI's {@code review export}: every labelled item with content as training data (the shared
+   * format's fields, redacted), one object per line of the CLI's JSONL; audited with the caller.
+   */
+  private JsonNode export(AdminRequest r) {
+    StringWriter lines = new StringWriter();
+    try {
+      queue.exportLabels(lines, r.caller().id());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    ArrayNode items = NODES.arrayNode();
+    for (String line : lines.toString().split("\n")) {
+      if (!line.isEmpty()) {
+        items.add(Json.read(line));
+      }
+    }
+    ObjectNode out = NODES.objectNode().put("count", items.size());
+    out.set("items", items);
     return out;
   }
 
@@ -93,16 +151,7 @@ final class ReviewRoutes implements AdminRoutes {
   private JsonNode assign(AdminRequest r) {
     AdminRequest.Body b = r.body("reviewer");
     String reviewer = b.optional("reviewer");
-    if (reviewer == null) {
-      reviewer = r.caller().id();
-    } else {
-      String named = reviewer;
-      Person p = people.person(named)
-          .orElseThrow(() -> AdminError.badRequest("reviewer: no person '" + named + "'"));
-      if (ROLES.stream().noneMatch(p::has)) {
-        throw AdminError.badRequest("reviewer: '" + named + "' has neither the reviewer nor the admin role");
-      }
-    }
+    reviewer = reviewer == null ? r.caller().id() : reviewer("reviewer", reviewer);
     String id = open(r.param("id"), true).id();
     try {
       queue.assign(id, reviewer, r.caller().id());
@@ -131,6 +180,16 @@ final class ReviewRoutes implements AdminRoutes {
       throw AdminError.conflict("review item " + item.id() + " was closed meanwhile");
     }
     return render(queue.view(item.id()));
+  }
+
+  /** A person who may review, named in {@code field}: 400 naming the field otherwise. */
+  private String reviewer(String field, String named) {
+    Person p = people.person(named)
+        .orElseThrow(() -> AdminError.badRequest(field + ": no person '" + named + "'"));
+    if (ROLES.stream().noneMatch(p::has)) {
+      throw AdminError.badRequest(field + ": '" + named + "' has neither the reviewer nor the admin role");
+    }
+    return named;
   }
 
   /** The item, 404 when there is none, and 409 when {@code mustBeOpen} and it is closed. */

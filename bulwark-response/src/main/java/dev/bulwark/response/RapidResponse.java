@@ -263,6 +263,13 @@ public final class RapidResponse {
     Map<String, Double> timings = new LinkedHashMap<>();
     Family family = store.family(familyId).orElseThrow(() -> new ResponseException("no family " + familyId));
     List<Exchange> examples = examples(familyId);
+    // Who asked for what, switches included, before anything is built: the CLI and the admin API
+    // differ only in how they fill these options.
+    ObjectNode requested = Json.object().put("family", familyId).put("actor", options.actor())
+        .put("seed", options.seed()).put("classifier", options.classifier()).put("exemplars", options.exemplars())
+        .put("signature", options.signature()).put("stopgap", options.stopgap()).put("stage2", options.stage2());
+    options.canaryPolicies().stream().sorted().forEach(requested.putArray("canary")::add);
+    audit.record("response.family.patch_requested", requested);
     TrainingPool data = pool.get().withBenignRegression(store.benign());
 
     long t = System.nanoTime();
@@ -362,9 +369,9 @@ public final class RapidResponse {
           list.forEach(e -> extra.add(ClassifierPatcher.text(e, EnumSet.of(Category.JAILBREAK))));
         }
       });
-      ClassifierPatcher.Settings cps = options.stage2() ? classifierPatch : classifierPatch.withStage2(null);
-      ClassifierPatcher.Result cp = new ClassifierPatcher(cps, canonicalizer, encoder, stage2Embeddings)
-          .patch(base, attacks, negatives, extra, data, base.bundle().version() + "+" + familyId, provenance(familyId, options));
+      ClassifierPatcher.Result cp = new ClassifierPatcher(classifierPatch, canonicalizer, encoder, stage2Embeddings)
+          .patch(base, attacks, negatives, extra, data, base.bundle().version() + "+" + familyId,
+              provenance(familyId, options), options.stage2());
       classifierId = registry.put(ArtifactKind.CLASSIFIER, familyId, cp.archive()).id();
       ClassifierPatcher.Stage2Outcome s2 = cp.stage2();
       ObjectNode s2n = Json.object().put("retrained", s2.retrained()).put("note", s2.note())

@@ -151,6 +151,8 @@ class ClassifierPatchStage2Test {
 
     JsonNode s2 = art.provenance().path("classifier_patch").path("stage2");
     assertThat(s2.path("retrained").asBoolean()).as(s2.toString()).isTrue();
+    assertThat(s2.path("requested").asBoolean()).isTrue();
+    assertThat(s2.has("skipped")).isFalse();
     assertThat(s2.path("base_head").asText()).isEqualTo(base.version());
     assertThat(s2.path("head").asText()).isEqualTo(patched.version());
     assertThat(s2.path("training").path("attacks").asInt()).isPositive();
@@ -266,6 +268,9 @@ class ClassifierPatchStage2Test {
         Stage2Embeddings.defaults(null));
     assertThat(r.stage2().retrained()).isFalse();
     assertThat(r.stage2().note()).startsWith("switched off");
+    JsonNode s2 = ModelArchive.read(r.archive(), r.bundle().digest()).provenance().path("classifier_patch").path("stage2");
+    assertThat(s2.path("requested").asBoolean()).isTrue();
+    assertThat(s2.path("skipped").asText()).isEqualTo("switched_off");
     assertThat(promptStage2(r.archive()).version()).isEqualTo(promptStage2(base.archive()).version());
   }
 
@@ -277,8 +282,34 @@ class ClassifierPatchStage2Test {
       assertThat(promptStage2(off.rr.registry().bytes(off.classifierArtifact().id())).version())
           .isEqualTo(promptStage2(Fixtures.toyWithStage2().archive()).version());
       assertThat(off.store.events().read(0, 10_000)).anyMatch(e -> e.type().equals("response.classifier.patched")
-          && e.body().contains("\"stage2_requested\":false") && e.body().contains("\"retrained\":false"));
+          && e.body().contains("\"stage2_requested\":false") && e.body().contains("\"retrained\":false")
+          && e.body().contains("skipped on request"));
+      assertThat(off.store.events().read(0, 10_000)).anyMatch(e -> e.type().equals("response.family.patch_requested")
+          && e.body().contains("\"stage2\":false") && e.body().contains("\"actor\":\"test\""));
+      JsonNode s2 = off.classifierArtifact().provenance().path("classifier_patch").path("stage2");
+      assertThat(s2.path("requested").asBoolean(true)).as(s2.toString()).isFalse();
+      assertThat(s2.path("skipped").asText()).isEqualTo("on_request");
+      assertThat(s2.path("note").asText()).startsWith("skipped on request");
+      assertThat(off.classifierArtifact().provenance().path("classifier_patch").path("method").asText())
+          .contains("skipped on request");
     }
+  }
+
+  @Test
+  void patch_stage2NotRequested_keepsDeployedHeadAndRecordsSkippedOnRequest() {
+    BaseClassifier base = Fixtures.toyWithStage2();
+    ClassifierPatcher.Result r = new ClassifierPatcher(ClassifierPatcher.Settings.defaults(), CANON, Fixtures::encoder,
+        Stage2Embeddings.defaults(null)).patch(base, attacks(), twins(), List.of(), Fixtures.pool(), "v-test",
+            dev.bulwark.response.internal.Json.object(), false);
+
+    assertThat(r.stage2().retrained()).isFalse();
+    assertThat(r.stage2().note()).isEqualTo("skipped on request: the deployed prompt stage-2 head is kept");
+    assertThat(r.stage2().seconds()).isZero();
+    assertThat(promptStage2(r.archive()).version()).isEqualTo(promptStage2(base.archive()).version());
+    JsonNode s2 = ModelArchive.read(r.archive(), r.bundle().digest()).provenance().path("classifier_patch").path("stage2");
+    assertThat(s2.path("requested").asBoolean(true)).isFalse();
+    assertThat(s2.path("skipped").asText()).isEqualTo("on_request");
+    assertThat(s2.has("held_out_loss_after")).isFalse();
   }
 
   @Test

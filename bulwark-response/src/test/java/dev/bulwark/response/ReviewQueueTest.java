@@ -72,6 +72,35 @@ class ReviewQueueTest {
   }
 
   @Test
+  void escalateOverdue_seniorsNamedByAPerson_usedInTurnAndAuditedWithTheActor() {
+    ReviewItem first = item(Priority.CRITICAL, Exchange.ofText("a question"));
+    ReviewItem second = item(Priority.CRITICAL, Exchange.ofText("another question"));
+    clock.advance(Duration.ofHours(2));
+
+    List<ReviewItem> escalated = queue.escalateOverdue(List.of("tom", "tia"), "lead");
+
+    assertThat(escalated).extracting(ReviewItem::id).containsExactly(first.id(), second.id());
+    assertThat(escalated).extracting(ReviewItem::assignee).containsExactly("tom", "tia");
+    assertThat(queue.escalateOverdue(List.of("tom"), "lead")).as("never twice").isEmpty();
+    assertThat(store.events().read(0, 100)).filteredOn(e -> e.type().equals("review.escalated")).hasSize(2)
+        .allSatisfy(e -> assertThat(e.body()).contains("\"actor\":\"lead\""));
+    assertThatThrownBy(() -> queue.escalateOverdue(List.of(" "), "lead")).isInstanceOf(ResponseException.class)
+        .hasMessageContaining("senior");
+  }
+
+  @Test
+  void exportLabels_withActor_auditsWhoAndHowMany() throws Exception {
+    ReviewItem item = item(Priority.NORMAL, Exchange.ofText("is this fine?"));
+    queue.label(item.id(), "rita", "benign", null, null);
+
+    int n = queue.exportLabels(new StringWriter(), "rita");
+
+    assertThat(n).isOne();
+    assertThat(store.events().read(0, 100)).filteredOn(e -> e.type().equals("review.exported")).singleElement()
+        .satisfies(e -> assertThat(e.body()).contains("\"actor\":\"rita\"").contains("\"items\":1"));
+  }
+
+  @Test
   void startSlaTimer_clockPastDue_escalatesOnItsOwn() throws Exception {
     ReviewItem item = item(Priority.CRITICAL, Exchange.ofText("urgent"));
     java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();

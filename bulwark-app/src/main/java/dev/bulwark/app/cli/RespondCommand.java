@@ -296,16 +296,24 @@ public final class RespondCommand implements Runnable {
     @Option(names = "--no-signature", description = "No signature rule")
     boolean noSignature;
 
+    @Option(names = "--no-stage2",
+        description = "Keep the deployed prompt stage-2 head: fine-tune stage 1 only (a few seconds quicker a family)")
+    boolean noStage2;
+
     @Option(names = "--canary", split = ",", description = "Deploy as a canary for these policies only")
     List<String> canary = new ArrayList<>();
+
+    /** The loop's options as given on the command line (the admin API's patch body maps onto the same). */
+    RapidResponse.Options options() {
+      return new RapidResponse.Options(seed, !noClassifier, !noExemplars, !noSignature, true,
+          new LinkedHashSet<>(canary), who.name()).withStage2(!noStage2);
+    }
 
     @Override
     public Integer call() throws Exception {
       return withStore(config, spec, (cfg, store, out) -> {
         RapidResponse rr = ResponseCommands.responder(cfg, store, data);
-        RapidResponse.Options o = new RapidResponse.Options(seed, !noClassifier, !noExemplars, !noSignature, true,
-            new LinkedHashSet<>(canary), who.name());
-        RapidResponse.Outcome outcome = rr.respond(family, o);
+        RapidResponse.Outcome outcome = rr.respond(family, options());
         out.println(family + ": " + outcome.variants() + " variants, " + outcome.twins() + " twins, wrapper " + outcome.wrapper());
         for (RapidResponse.Attempt a : outcome.attempts()) {
           out.println(a.release().id() + "  " + a.release().note());

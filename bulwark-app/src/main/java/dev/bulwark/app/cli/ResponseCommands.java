@@ -5,6 +5,7 @@ import dev.bulwark.classify.canon.Canonicalizer;
 import dev.bulwark.classify.data.DataSets;
 import dev.bulwark.classify.data.TrainingCorpus;
 import dev.bulwark.classify.exemplar.Embedder;
+import dev.bulwark.classify.model.EmbeddingCache;
 import dev.bulwark.classify.model.Encoder;
 import dev.bulwark.gateway.SafeguardPipeline;
 import dev.bulwark.response.RapidResponse;
@@ -44,6 +45,18 @@ public final class ResponseCommands {
    */
   public static RapidResponse responder(BulwarkConfig cfg, Store store, @Nullable Path dataDir,
       @Nullable DeploymentWatcher watcher) {
+    return responder(cfg, store, dataDir, watcher, null);
+  }
+
+  /**
+   * As {@link #responder(BulwarkConfig, Store, Path, DeploymentWatcher)}, with an on-disk embedding
+   * cache for the stage-2 fine-tune of classifier patches (owned and closed by the caller).
+   *
+   * @param embeddingCache the cache, or null to embed the replayed and calibration prompts anew in
+   *     each process
+   */
+  public static RapidResponse responder(BulwarkConfig cfg, Store store, @Nullable Path dataDir,
+      @Nullable DeploymentWatcher watcher, @Nullable EmbeddingCache embeddingCache) {
     Supplier<Encoder> encoder = memo(Encoder::minilm);
     Supplier<BaseClassifier> base = memo(() -> baseClassifier(cfg, encoder));
     Path data = dataDir != null ? dataDir : DataSets.DEFAULT_DIR;
@@ -69,6 +82,9 @@ public final class ResponseCommands {
         .reviews(reviews(store, null));
     if (watcher != null) {
       b.watcher(watcher);
+    }
+    if (embeddingCache != null) {
+      b.embeddingCache(embeddingCache);
     }
     return b.build();
   }

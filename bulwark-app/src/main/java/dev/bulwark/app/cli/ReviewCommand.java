@@ -184,6 +184,7 @@ public final class ReviewCommand implements Runnable {
       description = "Escalate every open item whose SLA has run out to the next senior reviewer (a running server does this on a timer).")
   static final class Escalate implements Callable<Integer> {
     @Mixin ConfigOption config;
+    @Mixin RespondCommand.Who who;
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--seniors", split = ",", required = true, description = "Senior reviewers, in turn")
@@ -192,7 +193,7 @@ public final class ReviewCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       return RespondCommand.withStore(config, spec, (cfg, store, out) -> {
-        List<ReviewItem> done = ResponseCommands.reviews(store, seniors).escalateOverdue();
+        List<ReviewItem> done = ResponseCommands.reviews(store, null).escalateOverdue(seniors, who.name());
         done.forEach(i -> out.println(line(i)));
         out.println(done.size() + " escalated");
         return Main.OK;
@@ -204,6 +205,7 @@ public final class ReviewCommand implements Runnable {
       description = "Write labelled items as training data (JSONL in the shared format, redacted).")
   static final class Export implements Callable<Integer> {
     @Mixin ConfigOption config;
+    @Mixin RespondCommand.Who who;
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--out", required = true)
@@ -213,7 +215,7 @@ public final class ReviewCommand implements Runnable {
     public Integer call() throws Exception {
       return RespondCommand.withStore(config, spec, (cfg, store, out) -> {
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-          out.println(ResponseCommands.reviews(store, null).exportLabels(w) + " labelled items written to " + file);
+          out.println(ResponseCommands.reviews(store, null).exportLabels(w, who.name()) + " labelled items written to " + file);
         }
         return Main.OK;
       });

@@ -7,6 +7,7 @@ import dev.bulwark.classify.canon.Canonicalizer;
 import dev.bulwark.classify.data.DataSets;
 import dev.bulwark.classify.data.TrainingCorpus;
 import dev.bulwark.classify.model.EmbeddingCache;
+import java.io.IOException;
 import dev.bulwark.classify.model.Encoder;
 import dev.bulwark.classify.model.Stage2Settings;
 import dev.bulwark.classify.model.TrainingSettings;
@@ -141,7 +142,14 @@ public final class TrainCommand implements Callable<Integer> {
     EmbeddingCache embeddings = null;
     if (!noStage2 && !"none".equals(cache)) {
       Path dir = cache != null ? Path.of(cache) : Path.of(System.getProperty("user.home"), ".cache", "bulwark", "embeddings");
-      embeddings = EmbeddingCache.open(dir);
+      try {
+        embeddings = EmbeddingCache.open(dir);
+      } catch (IOException | RuntimeException e) {
+        // A cache is a speed-up: held by a running server's rapid response, or unreadable, it costs
+        // time, not the training run.
+        err.println("bulwark: the embedding cache " + dir + " cannot be used (" + e.getMessage()
+            + "); training embeds without it (--cache DIR picks another folder)");
+      }
     }
     try {
       ClassifierTrainer.Settings settings = new ClassifierTrainer.Settings(

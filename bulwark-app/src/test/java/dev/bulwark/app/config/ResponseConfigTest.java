@@ -28,6 +28,27 @@ class ResponseConfigTest {
     assertThat(r.incidents().autoPatch()).isFalse();
     assertThat(r.incidents().interval()).isEqualTo(Duration.ofSeconds(5));
     assertThat(r.data()).isEqualTo(Path.of("..", "shared", "data"));
+    assertThat(r.embeddingCache()).as("the folder bulwark train fills by default")
+        .isEqualTo(Path.of(System.getProperty("user.home"), ".cache", "bulwark", "embeddings"));
+  }
+
+  @Test
+  void embeddingCache_pathHomeOrNone_read() throws Exception {
+    assertThat(load("response: {embedding_cache: /srv/cache}\n").response().embeddingCache())
+        .isEqualTo(Path.of("/srv/cache"));
+    assertThat(load("response: {embedding_cache: ~/cache/emb}\n").response().embeddingCache())
+        .isEqualTo(Path.of(System.getProperty("user.home"), "cache", "emb"));
+    assertThat(load("response: {embedding_cache: none}\n").response().embeddingCache()).isNull();
+  }
+
+  @Test
+  void embeddingCache_blankOrBoolean_refusedNamingTheField() {
+    assertThatThrownBy(() -> load("response: {embedding_cache: \" \"}\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("response.embedding_cache");
+    assertThatThrownBy(() -> load("response: {embedding_cache: false}\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("response.embedding_cache");
+    assertThatThrownBy(() -> load("response: {embedding_cache: [a]}\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("response.embedding_cache");
   }
 
   @Test

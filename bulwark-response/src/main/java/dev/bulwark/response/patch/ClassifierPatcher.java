@@ -46,9 +46,10 @@ import org.jspecify.annotations.Nullable;
  * weights with a small step keeps the model close to the one that was validated; only features the
  * new data touches move. Each category's Platt scaling is refitted on the corpus's calibration split.
  *
- * <p>Stage 2 (when the deployed bundle has a prompt stage 2 and {@link Settings#stage2()} is set): the
- * prompt head is fine-tuned from its deployed weights ({@link Stage2Trainer#fineTune}: AdamW, early
- * stopping on a held-out loss) on the same mix, read through the deployed encoder and window policy:
+ * <p>Stage 2 (when the deployed bundle has a prompt stage 2, {@link Settings#stage2()} is set and the
+ * caller did not ask to skip it): the prompt head is fine-tuned from its deployed weights ({@link
+ * Stage2Trainer#fineTune}: AdamW, early stopping on a held-out loss) on the same mix, read through the
+ * deployed encoder and window policy:
  * an even spread of the attack variants, the twins with their labels and earlier families' regression
  * exchanges ({@link Stage2#maxTexts()} of each), and a replay sample of the base training prompts. A
  * share of each family list and a sample of the calibration split's prompts are held out; the head's
@@ -204,6 +205,20 @@ public final class ClassifierPatcher {
    */
   public Result patch(BaseClassifier base, List<TrainingText> attacks, List<TrainingText> negatives,
       List<TrainingText> extraPositives, TrainingPool pool, String version, ObjectNode provenance) {
+    return patch(base, attacks, negatives, extraPositives, pool, version, provenance, true);
+  }
+
+  /**
+   * Fine-tunes {@code base}'s prompt model, with or without its stage-2 head.
+   *
+   * @param stage2Requested false when whoever asked for this patch asked to keep the deployed stage-2
+   *     head (a quicker patch): the provenance then says it was skipped on request, apart from a
+   *     patcher whose {@link Settings#stage2()} is switched off or a base without a prompt stage 2
+   * @see #patch(BaseClassifier, List, List, List, TrainingPool, String, ObjectNode)
+   */
+  public Result patch(BaseClassifier base, List<TrainingText> attacks, List<TrainingText> negatives,
+      List<TrainingText> extraPositives, TrainingPool pool, String version, ObjectNode provenance,
+      boolean stage2Requested) {
     if (attacks.isEmpty()) {
       throw new IllegalArgumentException("a classifier patch needs attack examples");
     }
@@ -293,10 +308,18 @@ public final class ClassifierPatcher {
       }
     }
     ObjectNode stage2Provenance = Json.object();
+    stage2Provenance.put("requested", stage2Requested);
     Stage2Outcome stage2;
-    if (settings.stage2() == null) {
+    if (!stage2Requested) {
+      stage2Provenance.put("skipped", "on_request");
+      stage2 = Stage2Outcome.kept(promptStage2 == null
+          ? "skipped on request (the base bundle has no prompt stage 2 either)"
+          : "skipped on request: the deployed prompt stage-2 head is kept", promptStage2);
+    } else if (settings.stage2() == null) {
+      stage2Provenance.put("skipped", "switched_off");
       stage2 = Stage2Outcome.kept("switched off: the deployed prompt stage-2 head is kept", promptStage2);
     } else if (promptStage2 == null) {
+      stage2Provenance.put("skipped", "no_prompt_stage2");
       stage2 = Stage2Outcome.kept("the base bundle has no prompt stage 2", null);
     } else {
       Stage2Patch s2 = fineTuneStage2(promptStage2, settings.stage2(), attacks, negatives, extraPositives, pool,
@@ -323,7 +346,8 @@ public final class ClassifierPatcher {
     patch.put("base_digest", b0.digest());
     patch.put("method", "stage-1 fine-tune from the deployed weights (SGD), Platt refit; " + (stage2.retrained()
         ? "prompt stage-2 head fine-tuned from the deployed head (AdamW, early stopping on held-out loss), Platt refit"
-        : "prompt stage 2 not retrained") + "; threshold recalibrated on the final cascade");
+        : stage2Requested ? "prompt stage 2 not retrained" : "prompt stage 2 not retrained (skipped on request)")
+        + "; threshold recalibrated on the final cascade");
     patch.put("attacks", attacks.size());
     patch.put("negatives", negatives.size());
     patch.put("extra_positives", extraPositives.size());

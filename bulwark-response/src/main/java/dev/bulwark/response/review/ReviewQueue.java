@@ -67,6 +67,7 @@ public final class ReviewQueue {
   private final Audit audit;
   private final Redactor redactor;
   private final Settings settings;
+  // @GuardedBy("this")
   private int nextSenior;
 
   /**
@@ -295,20 +296,49 @@ public final class ReviewQueue {
    * @return the items escalated
    */
   public synchronized List<ReviewItem> escalateOverdue() {
+    return escalate(settings.seniors(), null);
+  }
+
+  /**
+   * Escalates every overdue open item not escalated yet, as {@link #escalateOverdue()} does, to the
+   * seniors named here (in turn, from the first) rather than the configured ones: a person's request
+   * ({@code bulwark review escalate --seniors}, the admin API), audited with who asked.
+   *
+   * @param seniors who overdue items go to, in turn; empty: the {@code seniors} pool, unassigned
+   * @param actor who asked, for the audit log
+   * @return the items escalated
+   */
+  public synchronized List<ReviewItem> escalateOverdue(List<String> seniors, String actor) {
+    requireText(actor, "actor");
+    for (String s : seniors) {
+      requireText(s, "senior");
+    }
+    return escalate(List.copyOf(seniors), actor);
+  }
+
+  private List<ReviewItem> escalate(List<String> seniors, @Nullable String actor) {
     Instant now = audit.clock().instant();
     List<ReviewItem> out = new ArrayList<>();
+    // The timer keeps its turn between runs; a person's request starts from the first senior named.
+    int turn = actor == null ? nextSenior : 0;
     for (ReviewItem i : list(OPEN, null)) {
       if (i.escalatedAt() != null || !i.overdue(now)) {
         continue;
       }
-      String senior = settings.seniors().isEmpty() ? "seniors"
-          : settings.seniors().get(nextSenior++ % settings.seniors().size());
-      audit.record("review.escalated", Json.object().put("item", i.id()).put("to", senior).put("from", i.assignee())
-          .put("due_at", String.valueOf(i.dueAt())).put("priority", i.priority().wireName()));
+      String senior = seniors.isEmpty() ? "seniors" : seniors.get(turn++ % seniors.size());
+      ObjectNode event = Json.object().put("item", i.id()).put("to", senior).put("from", i.assignee())
+          .put("due_at", String.valueOf(i.dueAt())).put("priority", i.priority().wireName());
+      if (actor != null) {
+        event.put("actor", actor);
+      }
+      audit.record("review.escalated", event);
       if (db.update("UPDATE review_queue SET escalated_at = ?, escalated_to = ?, assignee = ? WHERE id = ? AND status = ?"
-          + " AND escalated_at IS NULL", Jdbc.micros(now), senior, settings.seniors().isEmpty() ? null : senior, i.id(), OPEN) == 1) {
+          + " AND escalated_at IS NULL", Jdbc.micros(now), senior, seniors.isEmpty() ? null : senior, i.id(), OPEN) == 1) {
         out.add(require(i.id()));
       }
+    }
+    if (actor == null) {
+      nextSenior = turn;
     }
     return out;
   }
@@ -335,6 +365,25 @@ public final class ReviewQueue {
    * @return the lines written
    */
   public int exportLabels(Writer out) throws IOException {
+    return exportLabels(out, null);
+  }
+
+  /**
+   * Writes the labelled items as {@link #exportLabels(Writer)} does and audits the export
+   * ({@code review.exported}: who, how many lines) when {@code actor} is given.
+   *
+   * @param actor who exported, or null for no audit record
+   * @return the lines written
+   */
+  public int exportLabels(Writer out, @Nullable String actor) throws IOException {
+    int n = writeLabels(out);
+    if (actor != null) {
+      audit.record("review.exported", Json.object().put("actor", actor).put("items", n));
+    }
+    return n;
+  }
+
+  private int writeLabels(Writer out) throws IOException {
     int n = 0;
     for (ReviewItem i : list(DONE, null)) {
       if (i.label() == null || i.content() == null) {
