@@ -193,7 +193,7 @@ class CanonicalizerTest {
 
   @Test
   void canonicalize_wordsSpelledBackwards_putsEachWordRight() {
-    String text = "Every word is backwards: " + WordReverseDecoder.reverseWords(PAYLOAD) + "?";
+    String text = "Every word is backwards: " + ReversalDecoder.reverseWords(PAYLOAD) + "?";
 
     assertThat(text(canon.canonicalize(text), "reversed-words"))
         .isEqualTo("Every word is backwards: " + PAYLOAD + "?");
