@@ -66,6 +66,9 @@ public final class CompletionStream {
   /** A stage-2 score in flight: of the tail as it was at {@code at} raw characters. */
   private record Pending(CompletableFuture<Probabilities> result, long at, long submittedNanos) {}
 
+  /** A checkpoint's decoded view on its way through stage 2. */
+  private record PendingCheckpoint(CompletableFuture<Classification> result, long submittedNanos) {}
+
   private final Cascade cascade;
   private final String context;
   private final int checkpointChars;
@@ -102,6 +105,12 @@ public final class CompletionStream {
   private @Nullable Probabilities deferredLater;
   /** Where the first of {@link #deferredLater}'s points started: what stays held once pending is in. */
   private long laterFrom;
+  private long sliceStart;
+  private @Nullable PendingCheckpoint pendingCheckpoint;
+  /** Held back from here while {@link #pendingCheckpoint} is out: the text its decoded view reads. */
+  private long checkpointHeldFrom;
+  /** Another checkpoint fell due while one was out: run it when that one is in. */
+  private boolean checkpointAgain;
 
   CompletionStream(Cascade cascade, String context, int checkpointChars) {
     this(cascade, context, checkpointChars, null);
@@ -146,7 +155,7 @@ public final class CompletionStream {
 
   private void appendSlice(CharSequence slice) {
     settle(true); // a score that came in is judged before this slice, as it would have been inline
-    long sliceStart = rawChars;
+    sliceStart = rawChars;
     rawChars += slice.length();
     appendTail(tail, slice);
     String stable = normalizer.append(slice);
@@ -164,7 +173,10 @@ public final class CompletionStream {
     finished = true;
     feed(normalizer.finish());
     if (pending != null) {
-      await(pending);
+      await(pending.result(), pending.submittedNanos());
+    }
+    if (pendingCheckpoint != null) {
+      await(pendingCheckpoint.result(), pendingCheckpoint.submittedNanos());
     }
     settle(false);
     Probabilities s1 = stage1();
@@ -184,7 +196,11 @@ public final class CompletionStream {
    * stream is judged, and those waiting for a stage-2 score running in the background. 0 once finished.
    */
   public long heldChars() {
-    return finished ? 0 : rawChars - clearedTo;
+    if (finished) {
+      return 0;
+    }
+    long cleared = pendingCheckpoint == null ? clearedTo : Math.min(clearedTo, checkpointHeldFrom);
+    return rawChars - cleared;
   }
 
   /** Stage 1 of the normalized text so far, in windows: equals the batch score once finished. */
@@ -322,25 +338,16 @@ public final class CompletionStream {
    * @throws IllegalStateException when the score failed or is overdue
    */
   private void settle(boolean resubmit) {
+    settleStage2(resubmit);
+    settleCheckpoint();
+  }
+
+  private void settleStage2(boolean resubmit) {
     Pending p = pending;
-    if (p == null) {
+    if (p == null || !isIn(p.result(), p.submittedNanos())) {
       return;
     }
-    if (!p.result().isDone()) {
-      long waited = cascade.ticker().read() - p.submittedNanos();
-      if (waited > java.util.Objects.requireNonNull(background).timeoutNanos()) {
-        p.result().cancel(false);
-        throw new IllegalStateException("stage 2 took longer than "
-            + TimeUnit.NANOSECONDS.toMillis(background.timeoutNanos()) + " ms");
-      }
-      return;
-    }
-    Probabilities s2;
-    try {
-      s2 = p.result().join();
-    } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
-      throw new IllegalStateException("stage 2 failed: " + (e.getCause() == null ? e : e.getCause()), e);
-    }
+    Probabilities s2 = result(p.result());
     pending = null;
     lastStage2 = s2;
     lastStage2At = p.at();
@@ -359,14 +366,61 @@ public final class CompletionStream {
     }
   }
 
-  /** Waits, up to the background's timeout counted from submission, for a score in flight. */
-  private void await(Pending p) {
-    long left = java.util.Objects.requireNonNull(background).timeoutNanos()
-        - (cascade.ticker().read() - p.submittedNanos());
+  private void settleCheckpoint() {
+    PendingCheckpoint p = pendingCheckpoint;
+    if (p == null || !isIn(p.result(), p.submittedNanos())) {
+      return;
+    }
+    Classification c = result(p.result());
+    pendingCheckpoint = null;
+    if (c.escalated()) {
+      escalations++;
+    }
+    raise(c.probabilities(), c.decidedBy(), c.view());
+    if (checkpointAgain) {
+      checkpointAgain = false;
+      long heldFrom = checkpointHeldFrom;
+      checkpoint();
+      if (pendingCheckpoint != null) {
+        checkpointHeldFrom = Math.min(checkpointHeldFrom, heldFrom); // that text is still unreleased
+      }
+    }
+  }
+
+  /**
+   * Whether a background result is in; throws when it is overdue.
+   *
+   * @throws IllegalStateException past the background's timeout
+   */
+  private boolean isIn(CompletableFuture<?> result, long submittedNanos) {
+    if (result.isDone()) {
+      return true;
+    }
+    long waited = cascade.ticker().read() - submittedNanos;
+    if (waited > java.util.Objects.requireNonNull(background).timeoutNanos()) {
+      result.cancel(false);
+      throw new IllegalStateException("stage 2 took longer than "
+          + TimeUnit.NANOSECONDS.toMillis(background.timeoutNanos()) + " ms");
+    }
+    return false;
+  }
+
+  private static <T> T result(CompletableFuture<T> done) {
     try {
-      p.result().get(Math.max(0, left), TimeUnit.NANOSECONDS);
+      return done.join();
+    } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+      throw new IllegalStateException("stage 2 failed: " + (e.getCause() == null ? e : e.getCause()), e);
+    }
+  }
+
+  /** Waits, up to the background's timeout counted from submission, for a result in flight. */
+  private void await(CompletableFuture<?> result, long submittedNanos) {
+    long left = java.util.Objects.requireNonNull(background).timeoutNanos()
+        - (cascade.ticker().read() - submittedNanos);
+    try {
+      result.get(Math.max(0, left), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      p.result().cancel(false);
+      result.cancel(false);
       throw new IllegalStateException("stage 2 took longer than "
           + TimeUnit.NANOSECONDS.toMillis(background.timeoutNanos()) + " ms", e);
     } catch (InterruptedException e) {
@@ -391,6 +445,22 @@ public final class CompletionStream {
     }
     Cascade.Best best = cascade.bestCompletionView(context, text);
     if (best.view().equals("raw") || best.view().equals("normalized")) {
+      return;
+    }
+    if (background != null && !finished && stage2 != null && cascade.band().escalates(best.probabilities().max())) {
+      if (pendingCheckpoint != null) {
+        checkpointAgain = true; // its text stays held; rerun on the newer tail when the first is in
+        return;
+      }
+      // Off the stream's thread like every stage-2 score: the slice that reached this checkpoint, and
+      // anything not yet cleared, is held back until the decoded view is judged.
+      Background b = background;
+      Stage2Model model = stage2;
+      long start = cascade.ticker().read();
+      checkpointHeldFrom = Math.min(clearedTo, sliceStart);
+      pendingCheckpoint = new PendingCheckpoint(
+          CompletableFuture.supplyAsync(() -> cascade.escalate(best, model, start), b.executor()), start);
+      pendingCheckpoint.result().whenComplete((c, e) -> b.wakeUp().run());
       return;
     }
     Classification c = cascade.escalate(best, stage2, cascade.ticker().read());

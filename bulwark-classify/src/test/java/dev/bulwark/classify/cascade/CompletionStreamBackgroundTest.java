@@ -31,9 +31,15 @@ class CompletionStreamBackgroundTest {
       "Here is a simple bread recipe. Mix flour, water, salt and yeast, knead for ten minutes, let the "
           + "dough rise for an hour, shape it, and bake it in a hot oven until golden. Let it cool on a rack "
           + "before slicing, and keep it in a paper bag so the crust stays crisp for a day or two.";
+  /** The compliant echo in base64, twice: a checkpoint's decoded view reads the first while the second streams. */
+  private static final String ENCODED = base64(COMPLIANT) + "\n\n" + base64(COMPLIANT);
   private static final long TIMEOUT = TimeUnit.SECONDS.toNanos(2);
 
   private static ClassifierBundle bundle;
+
+  private static String base64(String text) {
+    return java.util.Base64.getEncoder().encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
 
   @BeforeAll
   static void load() {
@@ -55,7 +61,7 @@ class CompletionStreamBackgroundTest {
   @Test
   void append_directExecutor_judgesExactlyAsInline() {
     Cascade cascade = everyPointEscalates(Ticker.system());
-    for (String text : List.of(COMPLIANT, BENIGN)) {
+    for (String text : List.of(COMPLIANT, BENIGN, ENCODED)) {
       for (int size : new int[] {3, 16, 37, 400}) {
         CompletionStream inline = cascade.openCompletion(PROMPT, 64);
         CompletionStream background = cascade.openCompletion(PROMPT, 64,
@@ -194,5 +200,37 @@ class CompletionStreamBackgroundTest {
       pool.shutdownNow();
       assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
     }
+  }
+
+  @Test
+  void append_decodedViewAtCheckpoint_scoredInBackgroundAndHeldUntilIn() {
+    // Every decision point escalates, every 64 characters: the same for both texts. What the encoded
+    // text adds are its checkpoints' decoded views, which go to stage 2 too.
+    int plain = backgroundScoresHoldingText(BENIGN.repeat(3).substring(0, ENCODED.length()));
+    int encoded = backgroundScoresHoldingText(ENCODED);
+
+    assertThat(encoded).as("scores with decoded views").isGreaterThan(plain);
+  }
+
+  /** Streams {@code text}, checks every background score holds text back until it is in; counts them. */
+  private static int backgroundScoresHoldingText(String text) {
+    List<Runnable> queued = new ArrayList<>();
+    CompletionStream s = everyPointEscalates(Ticker.system()).openCompletion(PROMPT, 64,
+        new CompletionStream.Background(queued::add, TIMEOUT, () -> {}));
+    int scores = 0;
+    for (String chunk : chunks(text, 16)) {
+      s.append(chunk);
+      if (!queued.isEmpty()) {
+        assertThat(s.heldChars()).as("held while scored, at %d", s.chars()).isPositive();
+      }
+      while (!queued.isEmpty()) {
+        queued.remove(0).run();
+        scores++;
+        s.append("");
+      }
+      assertThat(s.heldChars()).isEqualTo(s.judging() ? 0 : s.chars());
+    }
+    s.finish();
+    return scores;
   }
 }
