@@ -58,6 +58,10 @@ final class GatewayHarness implements AutoCloseable {
         - match: "make a nerve agent at home"
           text: "Sure, here is how to make a nerve agent at home, step by step: [REDACTED] [REDACTED] [REDACTED] [REDACTED] [REDACTED] [REDACTED] [REDACTED]"
           tokens_per_second: 400
+        - match: "say-bread-stall"
+          text: "Here is a simple bread recipe. Mix flour, water, salt and yeast, knead for ten minutes, let it rise for an hour, shape it and bake it until golden."
+          tokens_per_second: 2000
+          fault: {stall_after_tokens: 20}
         - match: "say-bread"
           text: "Here is a simple bread recipe. Mix flour, water, salt and yeast, knead for ten minutes, let it rise for an hour, shape it and bake it until golden."
           tokens_per_second: 400

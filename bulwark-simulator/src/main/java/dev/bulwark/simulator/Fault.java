@@ -5,7 +5,7 @@ package dev.bulwark.simulator;
  * before the headers is not a fault kind but {@link ScriptEntry#delay()}, so it can precede any of
  * these.
  */
-public sealed interface Fault permits Fault.Disconnect, Fault.Hang, Fault.Malformed {
+public sealed interface Fault permits Fault.Disconnect, Fault.Stall, Fault.Hang, Fault.Malformed {
 
   /**
    * Send {@code afterTokens} tokens, then close the connection without the protocol's end marker
@@ -17,6 +17,20 @@ public sealed interface Fault permits Fault.Disconnect, Fault.Hang, Fault.Malfor
       if (afterTokens < 0) {
         throw new IllegalArgumentException(
             "disconnect_after_tokens must be >= 0, was " + afterTokens);
+      }
+    }
+  }
+
+  /**
+   * Send {@code afterTokens} tokens, then go quiet with the connection open: no more events and no
+   * end, until the client gives up or the simulator closes. For what a client or a gateway does while
+   * an upstream stalls mid-stream (read timeouts; releasing text it held back). A non-streamed request
+   * gets no answer, as with {@link Hang}.
+   */
+  record Stall(int afterTokens) implements Fault {
+    public Stall {
+      if (afterTokens < 0) {
+        throw new IllegalArgumentException("stall_after_tokens must be >= 0, was " + afterTokens);
       }
     }
   }

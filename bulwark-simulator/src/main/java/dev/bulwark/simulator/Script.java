@@ -38,7 +38,8 @@ import org.jspecify.annotations.Nullable;
  *     status: 529
  *     error_message: "simulated overload"
  *   - match: "cut me off"
- *     fault: {delay_ms: 100, disconnect_after_tokens: 3}   # or: fault: hang | fault: malformed
+ *     fault: {delay_ms: 100, disconnect_after_tokens: 3}   # or stall_after_tokens: 3 (quiet, open);
+ *                                                          # or: fault: hang | fault: malformed
  * }</pre>
  */
 public final class Script {

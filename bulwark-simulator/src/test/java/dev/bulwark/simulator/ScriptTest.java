@@ -183,7 +183,20 @@ class ScriptTest {
     assertThatThrownBy(
             () -> Script.parseYaml("responses:\n  - fault: {hang: true, malformed: true}\n", "s"))
         .hasMessageContaining(
-            "responses[0].fault: disconnect_after_tokens, hang and malformed are exclusive");
+            "responses[0].fault: disconnect_after_tokens, stall_after_tokens, hang and malformed are exclusive");
+  }
+
+  @Test
+  void parseYaml_stallAfterTokens_isRead() throws Exception {
+    Script script = Script.parseYaml("responses:\n  - fault: {stall_after_tokens: 4}\n", "s");
+
+    assertThat(script.entries().get(0).fault()).isEqualTo(new Fault.Stall(4));
+  }
+
+  @Test
+  void parseYaml_negativeStall_namesField() {
+    assertThatThrownBy(() -> Script.parseYaml("responses:\n  - fault: {stall_after_tokens: -1}\n", "s"))
+        .hasMessageContaining("responses[0].fault.stall_after_tokens");
   }
 
   @Test

@@ -433,6 +433,63 @@ class SimulatedUpstreamTest {
 
   @ParameterizedTest
   @EnumSource(Protocol.class)
+  void faultStall_streaming_sendsTheFirstTokensThenNothingWithTheConnectionOpen(Protocol protocol)
+      throws Exception {
+    Wire w =
+        wire(
+            protocol,
+            ScriptEntry.builder()
+                .text("one two three four five six")
+                .fault(new Fault.Stall(3))
+                .build());
+    StringBuilder received = new StringBuilder();
+    java.util.concurrent.CompletableFuture<Void> body = new java.util.concurrent.CompletableFuture<>();
+    w.http.sendAsync(
+        w.post(w.path(), w.body("go", true).toString()).build(),
+        HttpResponse.BodyHandlers.fromLineSubscriber(
+            new java.util.concurrent.Flow.Subscriber<String>() {
+              @Override
+              public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+                s.request(Long.MAX_VALUE);
+              }
+
+              @Override
+              public void onNext(String line) {
+                synchronized (received) {
+                  received.append(line).append('\n');
+                }
+              }
+
+              @Override
+              public void onError(Throwable t) {
+                body.completeExceptionally(t);
+              }
+
+              @Override
+              public void onComplete() {
+                body.complete(null);
+              }
+            }));
+
+    awaitStats(st -> st.faultsInjected() == 1);
+    String sse = "";
+    for (long deadline = System.nanoTime() + 10_000_000_000L; System.nanoTime() < deadline; Thread.sleep(10)) {
+      synchronized (received) {
+        sse = received.toString();
+      }
+      if (sse.contains("three")) {
+        break;
+      }
+    }
+    // Three tokens went out, the stream is still open, and nothing ends it.
+    assertThat(sse).contains("one").contains("three").doesNotContain("four");
+    assertThat(sse).doesNotContain("[DONE]").doesNotContain("message_stop");
+    assertThat(body).isNotDone();
+    assertThat(sim.stats().inFlight()).isEqualTo(1);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Protocol.class)
   void faultDisconnect_nonStreaming_closesWithoutAnswer(Protocol protocol) throws Exception {
     Wire w = wire(protocol, ScriptEntry.builder().fault(new Fault.Disconnect(0)).build());
 

@@ -54,6 +54,8 @@ final class Exchange {
   private final Plan plan;
   private final long seq;
   private final int disconnectAt;
+  private final int stallAt;
+  private boolean stalled;
 
   private State state = State.WAITING;
   private long timerId = -1;
@@ -82,6 +84,7 @@ final class Exchange {
     this.plan = requireNonNull(plan, "plan");
     this.seq = seq;
     this.disconnectAt = plan.fault() instanceof Fault.Disconnect d ? d.afterTokens() : -1;
+    this.stallAt = plan.fault() instanceof Fault.Stall st ? st.afterTokens() : -1;
   }
 
   void start() {
@@ -100,7 +103,8 @@ final class Exchange {
       finish();
       return;
     }
-    if (plan.fault() instanceof Fault.Hang) {
+    if (plan.fault() instanceof Fault.Hang
+        || (plan.fault() instanceof Fault.Stall && !plan.request().stream())) {
       return; // Stays WAITING until the client gives up or the simulator closes.
     }
     if (plan.request().stream()) {
@@ -176,10 +180,21 @@ final class Exchange {
         disconnect();
         return;
       }
+      if (stallAt >= 0 && emitted >= stallAt) {
+        flush();
+        if (!stalled) {
+          stalled = true;
+          stats.faultsInjected.increment();
+        }
+        return; // Stays STREAMING with nothing scheduled until the client gives up or the simulator closes.
+      }
       Plan.Block b = blocks.get(block);
       int take = Math.min(plan.chunkTokens(), b.tokens().size() - token);
       if (disconnectAt >= 0) {
         take = Math.min(take, disconnectAt - emitted);
+      }
+      if (stallAt >= 0) {
+        take = Math.min(take, stallAt - emitted);
       }
       long due = plan.dueNanos(emitted + take - 1);
       if (due > now) {
@@ -197,6 +212,14 @@ final class Exchange {
     if (disconnectAt >= 0) {
       disconnect(); // A disconnect fault never lets the stream finish, however late it is set.
       return;
+    }
+    if (stallAt >= 0) {
+      flush();
+      if (!stalled) {
+        stalled = true;
+        stats.faultsInjected.increment();
+      }
+      return; // Nor does a stall: the end marker never comes.
     }
     for (int c = 0; c < plan.choices(); c++) {
       enc.encode(new StreamEvent.ChoiceStop(c, plan.stopReason(), plan.stopSequence()), out);

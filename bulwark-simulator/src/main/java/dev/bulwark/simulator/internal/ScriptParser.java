@@ -292,7 +292,7 @@ public final class ScriptParser {
                 "unknown fault '"
                     + v.textValue()
                     + "'; expected hang, malformed, or a mapping with"
-                    + " delay_ms and/or one of disconnect_after_tokens, hang, malformed");
+                    + " delay_ms and/or one of disconnect_after_tokens, stall_after_tokens, hang, malformed");
       }
       return;
     }
@@ -315,6 +315,13 @@ public final class ScriptParser {
           }
           kinds.add(new Fault.Disconnect((int) n));
         }
+        case "stall_after_tokens" -> {
+          long n = r.nonNegativeLong(field, value);
+          if (n > Integer.MAX_VALUE) {
+            throw r.fail(field, "is too large: " + n);
+          }
+          kinds.add(new Fault.Stall((int) n));
+        }
         case "hang" -> {
           if (r.bool(field, value)) {
             kinds.add(new Fault.Hang());
@@ -328,12 +335,12 @@ public final class ScriptParser {
         default ->
             throw r.fail(
                 field,
-                "unknown field; known fields are delay_ms, disconnect_after_tokens, hang,"
-                    + " malformed");
+                "unknown field; known fields are delay_ms, disconnect_after_tokens,"
+                    + " stall_after_tokens, hang, malformed");
       }
     }
     if (kinds.size() > 1) {
-      throw r.fail("fault", "disconnect_after_tokens, hang and malformed are exclusive");
+      throw r.fail("fault", "disconnect_after_tokens, stall_after_tokens, hang and malformed are exclusive");
     }
     if (kinds.size() == 1) {
       b.fault(kinds.get(0));
