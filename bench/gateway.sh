@@ -13,7 +13,11 @@
 #        direct          the load generator talks to the simulator itself: the baseline
 #        portkey         Portkey -> simulator (provider openai, x-portkey-custom-host, no guardrails)
 #        bulwark-pass    Bulwark, no stages (stages: {}) -> simulator
-#        bulwark-phrase  Bulwark, the default phrase stage on prompts and every streamed chunk -> simulator
+#        bulwark-phrase  Bulwark, the default phrase stage on prompts and every streamed chunk (the
+#                        embedded defaults with the classifier stage off in the policy) -> simulator
+#        bulwark-default Bulwark as shipped: the embedded defaults' phrase stage and classifier cascade
+#                        (stage 1 on every prompt and streamed chunk, stage 2 where stage 1 is unsure,
+#                        on the stage pool) -> simulator
 #      it starts the system, checks that one streamed request goes through it to the simulator, and
 #      runs the load generator (a separate JVM, dev.bulwark.bench.LoadGenerator; one per system) for
 #      each cell: streaming at concurrency 1, 16 and 64, and not streaming at 64 (closed loops: each
@@ -28,12 +32,12 @@
 #      The work dir also keeps each process's log, the generated configurations and Bulwark's store
 #      (bulwark-data/, about 1.5 GB after a run; the next run starts it afresh).
 #
-# How long: 4 systems x (20 s system warm-up + 5 cells x (5 s warm-up + 15 s)) = about 8 minutes of
+# How long: 5 systems x (20 s system warm-up + 5 cells x (5 s warm-up + 15 s)) = about 10 minutes of
 # load, plus start-ups (about 9 minutes in all); the first build takes 1-2 minutes more.
 #
 # What it needs: Java 17+, curl, Linux (/proc, for CPU accounting). For Portkey: node 18+ and npm
 # with access to the npm registry on the first run (without them Portkey is skipped, with a warning).
-# Four free loopback ports from BENCH_PORT (default 18080).
+# Five free loopback ports from BENCH_PORT (default 18080).
 #
 # Settings (environment variables):
 #   BENCH_WORK               work dir (default ${TMPDIR:-/tmp}/bulwark-bench); results, configs, logs
@@ -45,8 +49,10 @@
 #   BENCH_WHOLE_CONCURRENCY  non-streaming concurrencies (default "64"; "" for none)
 #   BENCH_OPEN_CELLS         open-loop cells, MODE:C@RATE (default "stream:64@500": 500 requests a second
 #                            over at most 64 connections, a load every system here can carry; "" for none)
-#   BENCH_SYSTEMS            systems to run (default "direct portkey bulwark-pass bulwark-phrase")
-#   BENCH_PORT               first of four ports: simulator, Portkey, Bulwark pass-through, phrase
+#   BENCH_SYSTEMS            systems to run (default "direct portkey bulwark-pass bulwark-phrase
+#                            bulwark-default")
+#   BENCH_PORT               first of five ports: simulator, Portkey, Bulwark pass-through, phrase,
+#                            default
 #   BENCH_SKIP_BUILD=1       use the jars already built
 #   BENCH_JFR=1              record a JFR profile of each Bulwark process into $BENCH_WORK/*.jfr
 #   BULWARK_JAVA_OPTS        extra JVM options for Bulwark and the simulator (default: none)
@@ -69,13 +75,14 @@ SYSTEM_WARMUP="${BENCH_SYSTEM_WARMUP:-20}"
 CONCURRENCY="${BENCH_CONCURRENCY:-1 16 64}"
 WHOLE_CONCURRENCY="${BENCH_WHOLE_CONCURRENCY-64}"
 OPEN_CELLS="${BENCH_OPEN_CELLS-stream:64@500}"
-SYSTEMS="${BENCH_SYSTEMS:-direct portkey bulwark-pass bulwark-phrase}"
+SYSTEMS="${BENCH_SYSTEMS:-direct portkey bulwark-pass bulwark-phrase bulwark-default}"
 PORT="${BENCH_PORT:-18080}"
 PORTKEY_VERSION="${PORTKEY_VERSION:-1.15.2}"
 SIM_PORT=$PORT
 PORTKEY_PORT=$((PORT + 1))
 PASS_PORT=$((PORT + 2))
 PHRASE_PORT=$((PORT + 3))
+DEFAULT_PORT=$((PORT + 4))
 APP_JAR="$ROOT/bulwark-app/target/bulwark.jar"
 BENCH_JAR="$ROOT/bulwark-bench/target/bulwark-bench.jar"
 CLK_TCK="$(getconf CLK_TCK 2>/dev/null || echo 100)"
@@ -159,7 +166,7 @@ run_cells() {
 }
 
 write_config() {
-  local file="$1" port="$2" stages="$3"
+  local file="$1" port="$2" stages="$3" policy_stages="${4:-}"
   cat > "$file" <<EOF
 # Written by bench/gateway.sh. Bulwark in front of the simulated upstream on port $SIM_PORT.
 server:
@@ -182,6 +189,7 @@ policies:
     retention: hashes
     # Limits on, but far above the load, so that the limiter runs without refusing.
     limits: {requests_per_minute: 100000000, max_concurrent: 100000}
+$policy_stages
 tiers:
   standard: bench
 # Two Bulwarks run side by side here; neither needs the admin API (default port 8081).
@@ -250,7 +258,9 @@ wait_http "http://127.0.0.1:$SIM_PORT/healthz" simulator "$SIM_PID"
 
 # --- Bulwark's configurations and key -------------------------------------------------------------
 write_config "$WORK/bulwark-pass.yaml" "$PASS_PORT" "stages: {}"
-write_config "$WORK/bulwark-phrase.yaml" "$PHRASE_PORT" "# stages: not given, so the embedded defaults' phrase stage applies."
+write_config "$WORK/bulwark-phrase.yaml" "$PHRASE_PORT" "# stages: not given, so the embedded defaults apply." \
+  "    stages: {classifier: {mode: 'off'}}   # the phrase stage alone"
+write_config "$WORK/bulwark-default.yaml" "$DEFAULT_PORT" "# stages: not given, so the embedded defaults apply (phrase stage and classifier)."
 KEY=""
 if [[ " $SYSTEMS " == *" bulwark-"* ]]; then
   KEY="$(java -jar "$APP_JAR" keys create --org bench --tier standard --json --config "$WORK/bulwark-pass.yaml" 2>>"$WORK/keys.log" \
@@ -279,8 +289,12 @@ for system in $SYSTEMS; do
       run_cells portkey "http://127.0.0.1:$PORTKEY_PORT" --watch "simulator=$SIM_PID" --watch "gateway=$pk_pid" -- "${pk_headers[@]}"
       stop "$pk_pid"
       ;;
-    bulwark-pass | bulwark-phrase)
-      if [ "$system" = bulwark-pass ]; then port=$PASS_PORT; else port=$PHRASE_PORT; fi
+    bulwark-pass | bulwark-phrase | bulwark-default)
+      case "$system" in
+        bulwark-pass) port=$PASS_PORT;;
+        bulwark-phrase) port=$PHRASE_PORT;;
+        *) port=$DEFAULT_PORT;;
+      esac
       log "$system: starting Bulwark on port $port ($WORK/$system.yaml) ..."
       start_bulwark "$system" "$WORK/$system.yaml" "$port"
       check_one "$system" "http://127.0.0.1:$port" -H "authorization: Bearer $KEY"

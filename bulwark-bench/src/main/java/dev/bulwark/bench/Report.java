@@ -42,7 +42,8 @@ public final class Report implements Callable<Integer> {
   static final double TARGET_THROUGHPUT_RATIO = 2.0;
   static final int TARGET_CONCURRENCY = 64;
 
-  static final List<String> SYSTEM_ORDER = List.of("direct", "portkey", "bulwark-pass", "bulwark-phrase");
+  static final List<String> SYSTEM_ORDER =
+      List.of("direct", "portkey", "bulwark-pass", "bulwark-phrase", "bulwark-default");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
