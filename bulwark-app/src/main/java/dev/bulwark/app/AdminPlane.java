@@ -85,8 +85,8 @@ final class AdminPlane {
     };
     Intake intake = Intake.withDefaults(new ResponseStore(store), Canonicalizer.defaults(), lazy,
         new Audit(store.events(), clock));
-    return new ResponseRoutes(store, clock, intake, response::responder, response.watcher()::refresh,
-        "Bulwark deployment");
+    return new ResponseRoutes(store, clock, intake, response::responder, response::builtResponder,
+        response.watcher()::refresh, "Bulwark deployment");
   }
 
   private static <T> Supplier<T> memo(Supplier<T> s) {

@@ -103,7 +103,7 @@ public final class BulwarkServer implements AutoCloseable {
       this.response = dev.bulwark.response.ResponseRuntime.attach(store, gateway, pipeline, stageThreads, clock,
           java.util.List.of(), config.response().incidents(),
           watcher -> ResponseCommands.responder(config, store, config.response().data(), watcher,
-              patchEmbeddings.get()));
+              patchEmbeddings.get(), clock));
       this.admin = AdminPlane.start(config, vertx, store, keys, clock, response);
       this.monitor = config.monitor().enabled() ? MonitorPlane.start(config, store, registry, clock, null) : null;
     } catch (Exception | Error e) {

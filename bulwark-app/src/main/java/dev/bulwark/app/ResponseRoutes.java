@@ -19,11 +19,14 @@ import dev.bulwark.response.Report;
 import dev.bulwark.response.ResponseException;
 import dev.bulwark.response.ResponseStore;
 import dev.bulwark.response.Variant;
+import dev.bulwark.response.ShadowTimer;
+import dev.bulwark.response.gate.GateResult;
 import dev.bulwark.response.gate.GateResults;
 import dev.bulwark.response.intake.Intake;
 import dev.bulwark.response.intake.ReportForm;
 import dev.bulwark.response.internal.Audit;
 import dev.bulwark.response.internal.Json;
+import dev.bulwark.response.internal.Leases;
 import dev.bulwark.response.registry.DeploymentState;
 import dev.bulwark.response.registry.Deployments;
 import dev.bulwark.response.registry.Release;
@@ -36,6 +39,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -50,8 +54,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code GET /families}, {@code GET /families/{id}} (reports, variants, patches, gate results),
  *       {@code POST /families/{id}/patch} (the loop: proliferate, patch, gate, deploy what passes;
  *       {@code "stage2": false} keeps the deployed stage-2 head, as the CLI's {@code --no-stage2});
- *   <li>{@code GET /releases}, {@code GET /deployments}, {@code POST /deployments} (deploy, canary,
- *       promote, rollback, each with a reason);
+ *   <li>{@code GET /releases}, {@code GET /releases/{id}} (a release in its shadow period with the
+ *       period's progress), {@code POST /releases/{id}/finish-shadow} (ends it now: deploys or refuses;
+ *       the admin's, on the server that holds the period), {@code GET /deployments}, {@code POST
+ *       /deployments} (deploy, canary, promote, rollback, each with a reason);
  *   <li>{@code GET /families/{id}/stix} (export) and {@code POST /stix} (import a bundle as reports).
  * </ul>
  *
@@ -74,6 +80,9 @@ final class ResponseRoutes implements AdminRoutes {
   private final GateResults gates;
   private final Intake intake;
   private final Supplier<RapidResponse> responder;
+  private final Supplier<Optional<RapidResponse>> running;
+  private final Leases leases;
+  private final Clock clock;
   private final Runnable deployed;
   private final Redactor redactor = new Redactor();
   private final String producer;
@@ -81,11 +90,13 @@ final class ResponseRoutes implements AdminRoutes {
   /**
    * @param intake takes reports in (shared with nothing: intake keeps itself up to date with the store)
    * @param responder the loop, built on first use (it loads the training data)
+   * @param running the same responder if it has been built, without building it: the shadow periods
+   *     this server holds are in its memory
    * @param deployed called after a deployment change, so that this server applies it at once
    * @param producer the organization named in exported STIX bundles
    */
-  ResponseRoutes(Store store, Clock clock, Intake intake, Supplier<RapidResponse> responder, Runnable deployed,
-      String producer) {
+  ResponseRoutes(Store store, Clock clock, Intake intake, Supplier<RapidResponse> responder,
+      Supplier<Optional<RapidResponse>> running, Runnable deployed, String producer) {
     this.store = new ResponseStore(requireNonNull(store, "store"));
     this.audit = new Audit(store.events(), requireNonNull(clock, "clock"));
     this.registry = new dev.bulwark.response.registry.Registry(this.store.jdbc(), audit);
@@ -93,6 +104,9 @@ final class ResponseRoutes implements AdminRoutes {
     this.gates = new GateResults(this.store.jdbc(), audit);
     this.intake = requireNonNull(intake, "intake");
     this.responder = requireNonNull(responder, "responder");
+    this.running = requireNonNull(running, "running");
+    this.leases = new Leases(this.store.jdbc(), clock);
+    this.clock = clock;
     this.deployed = requireNonNull(deployed, "deployed");
     this.producer = requireNonNull(producer, "producer");
   }
@@ -109,6 +123,8 @@ final class ResponseRoutes implements AdminRoutes {
     routes.add("GET", "/families/{id}/stix", READ, 200, this::exportStix);
     routes.add("POST", "/stix", REPORT, 201, this::importStix);
     routes.add("GET", "/releases", READ, 200, r -> releases());
+    routes.add("GET", "/releases/{id}", READ, 200, r -> render(findRelease(r.param("id"))));
+    routes.add("POST", "/releases/{id}/finish-shadow", CHANGE, 200, this::finishShadow);
     routes.add("GET", "/deployments", READ, 200, this::history);
     routes.add("POST", "/deployments", CHANGE, 201, this::deploy);
   }
@@ -294,11 +310,76 @@ final class ResponseRoutes implements AdminRoutes {
     return out;
   }
 
-  private static ObjectNode render(Release r) {
+  private Release findRelease(String id) {
+    return registry.release(id).orElseThrow(() -> AdminError.notFound("no release '" + id + "'"));
+  }
+
+  /** A release; in its shadow period, with the period's progress. */
+  private ObjectNode render(Release r) {
     ObjectNode n = NODES.objectNode().put("id", r.id()).put("parent", r.parentId()).put("family", r.familyId())
         .put("created_at", r.createdAt().toString()).put("status", r.status().wireName()).put("note", r.note());
     n.putObject("artifacts").put("classifier", r.spec().classifier()).put("exemplars", r.spec().exemplars())
         .put("signatures", r.spec().signatures()).put("prompt_patches", r.spec().promptPatches());
+    if (r.status() == Release.Status.SHADOW) {
+      n.set("shadow", shadow(r));
+    }
+    return n;
+  }
+
+  /**
+   * Where a shadow period stands: its counts when this server holds it; else who holds it (the counts
+   * are in that server's memory), or that nobody does (the shadow timer refuses it once its lease
+   * has expired).
+   */
+  private ObjectNode shadow(Release r) {
+    Optional<RapidResponse.ShadowProgress> here = running.get().flatMap(rr -> rr.shadowProgress(r.id()));
+    ObjectNode n = NODES.objectNode().put("on_this_server", here.isPresent());
+    if (here.isPresent()) {
+      RapidResponse.ShadowProgress p = here.get();
+      boolean pastDue = !clock.instant().isBefore(p.due());
+      n.put("started_at", p.started().toString()).put("due_at", p.due().toString())
+          .put("deadline_at", p.deadline().toString()).put("prompts_compared", p.stats().total())
+          .put("newly_blocked", p.stats().newlyBlocked()).put("newly_allowed", p.stats().newlyAllowed())
+          .put("disagreement_rate", p.stats().disagreementRate()).put("min_prompts", p.minPrompts())
+          .put("max_disagreement", p.maxDisagreement())
+          .put("waiting_for_prompts", pastDue && p.stats().total() < p.minPrompts());
+      return n;
+    }
+    Optional<Leases.Lease> lease = leases.live(RapidResponse.shadowLeaseName(r.id()));
+    if (lease.isPresent()) {
+      return n.put("held_by", lease.get().holder()).put("started_at", lease.get().acquiredAt().toString())
+          .put("lease_until", lease.get().expiresAt().toString())
+          .put("note", "held by another server: its counts are in that server's memory");
+    }
+    return n.putNull("held_by").put("note", ShadowTimer.RESTARTED + ": no running server holds it; the shadow timer"
+        + " refuses it (nothing is deployed)");
+  }
+
+  /** Ends a shadow period now, on the server that holds it: deploys the release or refuses it. */
+  private JsonNode finishShadow(AdminRequest r) {
+    Release rel = findRelease(r.param("id"));
+    r.body(); // no fields: the actor is the caller, never a name from the body
+    if (rel.status() != Release.Status.SHADOW) {
+      throw AdminError.conflict("release " + rel.id() + " is not in a shadow period (it is " + rel.status().wireName() + ")");
+    }
+    RapidResponse rr = running.get().filter(x -> x.shadowReleaseIds().contains(rel.id())).orElseThrow(() ->
+        AdminError.conflict(leases.live(RapidResponse.shadowLeaseName(rel.id()))
+            .map(l -> "release " + rel.id() + "'s shadow period is held by another server (" + l.holder()
+                + "), whose memory has its counts: end it through that server's admin API")
+            .orElse("release " + rel.id() + "'s shadow period is held by no running server (" + ShadowTimer.RESTARTED
+                + "): the shadow timer refuses it; patch its family again")));
+    GateResult g;
+    try {
+      g = rr.finishShadow(rel.id(), r.caller().id());
+    } catch (ResponseException e) {
+      throw AdminError.conflict(e.getMessage());
+    }
+    deployed.run();
+    ObjectNode n = NODES.objectNode();
+    n.set("release", render(registry.requireRelease(rel.id())));
+    n.set("gate", GateResults.toJson(g));
+    n.put("deployed", g.passed());
+    n.set("deployment", render(deployments.current()));
     return n;
   }
 

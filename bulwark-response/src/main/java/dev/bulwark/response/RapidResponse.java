@@ -23,6 +23,7 @@ import dev.bulwark.response.gate.ValidationGate;
 import dev.bulwark.response.intake.Intake;
 import dev.bulwark.response.internal.Audit;
 import dev.bulwark.response.internal.Json;
+import dev.bulwark.response.internal.Leases;
 import dev.bulwark.response.patch.BaseClassifier;
 import dev.bulwark.response.patch.ClassifierPatcher;
 import dev.bulwark.response.patch.ExemplarPatcher;
@@ -46,7 +47,9 @@ import dev.bulwark.response.review.ReviewQueue;
 import dev.bulwark.store.Store;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -54,9 +57,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The rapid-response loop, from a report to a validated, deployed patch:
@@ -69,15 +79,34 @@ import org.jspecify.annotations.Nullable;
  *       in order (everything; without the classifier patch; the prompt patch alone as a stopgap) and
  *       the first that passes is deployed (or shadowed, or run as a canary); refused candidates and
  *       families left with a stopgap go to the review queue;
- *   <li>{@link #finishShadow} completes a shadow period; {@link #deployments()} rolls back.
+ *   <li>{@link #finishShadow} completes a shadow period (a running server's {@link ShadowTimer} calls
+ *       {@link #finishDueShadows} when one is due); {@link #deployments()} rolls back.
  * </ol>
  *
  * <p>Evaluation runs the same stages a gateway runs, composed over the configured base pipeline on the
  * caller's thread. Deployment writes the desired state to the store and, when a watcher is attached,
- * applies it at once. Every step is audited. Not thread-safe for concurrent {@link #respond} calls
- * (they are serialized); intake is thread-safe.
+ * applies it at once. Every step is audited.
+ *
+ * <p>Concurrency: {@link #respond}, {@link #finishShadow} and {@link #finishDueShadows} run one at a
+ * time in a process (the {@code loop} lock; the timer's call skips a round rather than wait for a long
+ * patch). Across processes sharing the store, a family's patch is exclusive through a lease in the
+ * store ({@code patch:FAMILY}, {@link Leases}); a second process asking meanwhile gets a {@link
+ * PatchInProgressException}. A shadow period's live counts are in this process's memory ({@code
+ * shadows}, a concurrent map read without the lock), and its lease ({@code shadow:RELEASE}, renewed by
+ * {@link #renewLeases}) tells other servers that a live process holds it. Intake is thread-safe.
  */
 public final class RapidResponse {
+  private static final Logger log = LoggerFactory.getLogger(RapidResponse.class);
+
+  /** How long a patch keeps its family from other processes unless renewed (a server renews it while it runs). */
+  public static final Duration DEFAULT_PATCH_LEASE = Duration.ofMinutes(15);
+
+  /**
+   * How long a shadow period's lease outlives its holder's last renewal: after a crash or a restart,
+   * the release waits this long before a server's {@link ShadowTimer} refuses it.
+   */
+  public static final Duration DEFAULT_SHADOW_LEASE = Duration.ofMinutes(2);
+
   private final ResponseStore store;
   private final Audit audit;
   private final Clock clock;
@@ -102,7 +131,16 @@ public final class RapidResponse {
   private final @Nullable DeploymentWatcher watcher;
   private final @Nullable ReviewQueue reviews;
   private final List<String> promptPatchPolicies;
-  private final Map<String, ShadowRun> shadows = new LinkedHashMap<>();
+  private final Leases leases;
+  private final String holder;
+  private final Duration patchLease;
+  private final Duration shadowLease;
+  /** Serializes the loop: patches, shadow finishes. */
+  private final ReentrantLock loop = new ReentrantLock();
+  /** Shadow periods this process holds, by release; written under {@code loop}, read by anyone. */
+  private final Map<String, ShadowRun> shadows = new ConcurrentHashMap<>();
+  /** The lease of the patch running now, if any, for {@link #renewLeases}. */
+  private final AtomicReference<@Nullable String> patching = new AtomicReference<>();
 
   private RapidResponse(Builder b) {
     Store s = requireNonNull(b.store, "store");
@@ -136,6 +174,10 @@ public final class RapidResponse {
     this.watcher = b.watcher;
     this.reviews = b.reviews;
     this.promptPatchPolicies = List.copyOf(b.promptPatchPolicies);
+    this.leases = new Leases(store.jdbc(), clock);
+    this.holder = b.holder != null ? b.holder : Leases.newHolder();
+    this.patchLease = b.patchLease;
+    this.shadowLease = b.shadowLease;
   }
 
   public static Builder builder() {
@@ -236,6 +278,10 @@ public final class RapidResponse {
     public Options withStage2(boolean on) {
       return new Options(seed, classifier, exemplars, signature, stopgap, canaryPolicies, actor, on);
     }
+
+    public Options withActor(String who) {
+      return new Options(seed, classifier, exemplars, signature, stopgap, canaryPolicies, who, stage2);
+    }
   }
 
   /** One candidate and the gate's decision on it. */
@@ -256,12 +302,55 @@ public final class RapidResponse {
       @Nullable Release deployed, @Nullable Release shadowing, @Nullable DeploymentState deployment,
       Map<String, Double> timings) {}
 
-  /** Runs the loop for a family (see the class comment). */
-  public synchronized Outcome respond(String familyId, Options options) {
+  /**
+   * Runs the loop for a family (see the class comment), holding the family's lease in the store while
+   * it runs.
+   *
+   * @throws PatchInProgressException when another process is patching the family (nothing is written)
+   * @throws ResponseException for an unknown family, or a shadow period configured where no watcher
+   *     gives it live traffic (the CLI)
+   */
+  public Outcome respond(String familyId, Options options) {
     requireNonNull(options, "options");
+    loop.lock();
+    try {
+      Family family = store.family(familyId).orElseThrow(() -> new ResponseException("no family " + familyId));
+      if (watcher == null && !gate.settings().shadowPeriod().isZero()) {
+        // Deploying without the shadow period would skip a check of the gate: refuse instead.
+        throw new ResponseException("a shadow period of " + gate.settings().shadowPeriod() + " is configured, and it"
+            + " needs live traffic: patch " + familyId + " inside the server (POST /admin/v1/families/" + familyId
+            + "/patch), not here");
+      }
+      String lease = "patch:" + familyId;
+      Leases.Claim claim = leases.acquire(lease, holder, patchLease);
+      if (!claim.acquired()) {
+        Leases.Lease other = claim.lease();
+        audit.record("response.family.patch_busy", Json.object().put("family", familyId).put("actor", options.actor())
+            .put("holder", other.holder()).put("since", other.acquiredAt().toString())
+            .put("until", other.expiresAt().toString()));
+        throw new PatchInProgressException(familyId, other.holder(), other.acquiredAt(), other.expiresAt());
+      }
+      patching.set(lease);
+      try {
+        return respondHolding(family, options);
+      } finally {
+        patching.set(null);
+        try {
+          leases.release(lease, holder);
+        } catch (RuntimeException e) {
+          // The lease expires on its own; the patch's own outcome (or failure) is what the caller needs.
+          log.warn("rapid response: releasing {} failed; it expires at its time: {}", lease, e.toString());
+        }
+      }
+    } finally {
+      loop.unlock();
+    }
+  }
+
+  private Outcome respondHolding(Family family, Options options) {
+    String familyId = family.id();
     long start = System.nanoTime();
     Map<String, Double> timings = new LinkedHashMap<>();
-    Family family = store.family(familyId).orElseThrow(() -> new ResponseException("no family " + familyId));
     List<Exchange> examples = examples(familyId);
     // Who asked for what, switches included, before anything is built: the CLI and the admin API
     // differ only in how they fill these options.
@@ -439,12 +528,11 @@ public final class RapidResponse {
       if (g.passed() && gate.needsShadow(g)) {
         g = gateResults.record(g);
         attempts.add(new Attempt(r, g));
-        registry.setStatus(r.id(), Release.Status.SHADOW);
-        startShadow(r, g, currentVerdicts, heldBack, examples, options);
+        startShadow(r, g, currentVerdicts, heldBack, options);
         timings.put("gate", seconds(t));
         timings.put("total", seconds(start));
-        return new Outcome(familyId, pr.variants().size() - twinsCount(pr), twinsCount(pr), wrapper, attempts, null, r,
-            null, timings);
+        return new Outcome(familyId, pr.variants().size() - twinsCount(pr), twinsCount(pr), wrapper, attempts, null,
+            registry.requireRelease(r.id()), null, timings);
       }
       g = gateResults.record(g);
       attempts.add(new Attempt(r, g));
@@ -472,44 +560,146 @@ public final class RapidResponse {
   }
 
   /**
-   * Ends a release's shadow period: adds the shadow check to its gate result, and deploys it if it
-   * passes (or refuses it).
+   * Ends a release's shadow period now: adds the shadow check (from the live prompts seen so far) to
+   * its gate result, and deploys it if it passes, or refuses it (with a review item). Refused too, with
+   * the reason, when the deployment changed during the period (the candidate was built on and compared
+   * with the release that ran when it started). Audited as {@code response.shadow.finished}.
+   *
+   * @param actor who ended it (a person, or the server's shadow timer), for the audit log and the
+   *     deployment record
+   * @throws ResponseException when this process holds no shadow period for the release
    */
-  public synchronized GateResult finishShadow(String releaseId, String actor) {
-    ShadowRun run = shadows.remove(releaseId);
-    if (run == null) {
-      throw new ResponseException("release " + releaseId + " is not in a shadow period");
+  public GateResult finishShadow(String releaseId, String actor) {
+    requireNonNull(actor, "actor");
+    loop.lock();
+    try {
+      ShadowRun run = shadows.get(releaseId);
+      if (run == null) {
+        throw new ResponseException("release " + releaseId + " is not in a shadow period on this server");
+      }
+      return finish(run, actor, "ended");
+    } finally {
+      loop.unlock();
     }
-    if (watcher != null) {
-      watcher.shadow(null);
+  }
+
+  /**
+   * Ends the shadow periods that are due (the server's timer calls this): those whose period has
+   * elapsed with at least {@code minShadowSamples} live prompts compared are judged; those still short
+   * of prompts wait, up to {@code shadowExtension} past the period (audited once as {@code
+   * response.shadow.extended}), and are then refused for want of traffic. Skips the round, returning
+   * nothing, while a patch runs in this process.
+   *
+   * @param actor who ends them, for the audit log
+   * @return the final gate results of the periods ended
+   */
+  public List<GateResult> finishDueShadows(String actor) {
+    if (shadows.isEmpty() || !loop.tryLock()) {
+      return List.of();
     }
-    GateResult g = gateResults.record(gate.withShadow(run.offline(), run.stage().stats()));
-    Release r = registry.requireRelease(releaseId);
-    if (g.passed()) {
-      Family family = store.family(requireNonNull(r.familyId())).orElseThrow();
-      deploy(r, family, examples(family.id()), run.heldBack(), run.options().withSeed(run.options().seed()));
-    } else {
-      registry.setStatus(releaseId, Release.Status.REFUSED);
-      if (reviews != null) {
-        reviews.enqueue(new ReviewQueue.NewItem("gate", "shadow period refused " + releaseId + ": " + g.reason(),
-            Priority.HIGH, r.familyId(), null, "-", 0));
+    try {
+      Instant now = clock.instant();
+      int need = gate.settings().minShadowSamples();
+      List<GateResult> out = new ArrayList<>();
+      List<ShadowRun> runs = new ArrayList<>(shadows.values());
+      runs.sort(Comparator.comparing(ShadowRun::releaseId));
+      for (ShadowRun run : runs) {
+        if (now.isBefore(run.due())) {
+          continue;
+        }
+        long seen = run.stage().stats().total();
+        if (seen >= need || !now.isBefore(run.deadline())) {
+          try {
+            out.add(finish(run, actor, seen >= need ? "due" : "deadline"));
+          } catch (RuntimeException e) {
+            // Out of memory already: the release stays in status shadow, and once its lease lapses the
+            // shadow timer refuses it. Never deployed without a verdict.
+            log.warn("rapid response: ending the shadow period of {} failed: {}", run.releaseId(), e.toString());
+          }
+        } else if (run.extended().compareAndSet(false, true)) {
+          audit.record("response.shadow.extended", Json.object().put("release", run.releaseId())
+              .put("family", run.familyId()).put("prompts", seen).put("need", need)
+              .put("due", run.due().toString()).put("deadline", run.deadline().toString()));
+        }
+      }
+      return out;
+    } finally {
+      loop.unlock();
+    }
+  }
+
+  /**
+   * Renews the leases this process holds: the patch running now and every shadow period. A shadow
+   * period whose lease is gone (this process stalled past it, and another server refused the release
+   * meanwhile) is dropped from memory. Runs without the loop lock, so a long patch never lets them lapse.
+   */
+  public void renewLeases() {
+    String p = patching.get();
+    if (p != null) {
+      leases.renew(p, holder, patchLease);
+    }
+    for (ShadowRun run : List.copyOf(shadows.values())) {
+      if (!leases.renew(shadowLeaseName(run.releaseId()), holder, shadowLease) && shadows.remove(run.releaseId(), run)) {
+        log.warn("rapid response: lost the lease of {}'s shadow period; dropping it", run.releaseId());
+        attachShadows();
       }
     }
-    return g;
   }
 
   /** The shadow stage of a release in its shadow period. */
-  public synchronized Optional<ShadowStage> shadow(String releaseId) {
+  public Optional<ShadowStage> shadow(String releaseId) {
     ShadowRun run = shadows.get(releaseId);
     return run == null ? Optional.empty() : Optional.of(run.stage());
   }
 
-  private record ShadowRun(ShadowStage stage, GateResult offline, List<Exchange> heldBack, Options options) {}
+  /** The releases whose shadow periods this process holds. */
+  public Set<String> shadowReleaseIds() {
+    return Set.copyOf(shadows.keySet());
+  }
+
+  /** Where a release's shadow period held here stands. */
+  public Optional<ShadowProgress> shadowProgress(String releaseId) {
+    ShadowRun run = shadows.get(releaseId);
+    return run == null ? Optional.empty() : Optional.of(run.progress(gate.settings()));
+  }
+
+  /** This process's name in lease rows. */
+  public String holder() {
+    return holder;
+  }
+
+  /**
+   * A shadow period in progress.
+   *
+   * @param started when it started (the injected clock)
+   * @param due when the period has elapsed: it ends then if {@code minPrompts} were compared
+   * @param deadline the latest it waits for them; then it is refused for want of traffic
+   * @param stats the live prompts compared so far
+   */
+  public record ShadowProgress(String releaseId, @Nullable String familyId, Instant started, Instant due,
+      Instant deadline, ShadowStage.Stats stats, int minPrompts, double maxDisagreement) {}
+
+  private record ShadowRun(String releaseId, @Nullable String familyId, ShadowStage stage, GateResult offline,
+      List<Exchange> heldBack, Options options, Instant started, Instant due, Instant deadline, AtomicBoolean extended) {
+    ShadowProgress progress(ValidationGate.Settings s) {
+      return new ShadowProgress(releaseId, familyId, started, due, deadline, stage.stats(), s.minShadowSamples(),
+          s.maxShadowDisagreement());
+    }
+  }
+
+  /** The name of a release's shadow-period lease in the store. */
+  public static String shadowLeaseName(String releaseId) {
+    return "shadow:" + releaseId;
+  }
 
   private void startShadow(Release r, GateResult offline, ReleaseVerdicts currentVerdicts, List<Exchange> heldBack,
-      List<Exchange> examples, Options options) {
+      Options options) {
     if (watcher == null) {
       throw new ResponseException("a shadow period needs live traffic: run it inside the server (no watcher attached here)");
+    }
+    Leases.Claim claim = leases.acquire(shadowLeaseName(r.id()), holder, shadowLease);
+    if (!claim.acquired()) {
+      throw new ResponseException("the shadow period of " + r.id() + " is held by " + claim.lease().holder());
     }
     ReviewQueue q = reviews;
     ShadowStage stage = new ShadowStage(r.id(), verdicts(loader.load(r)), currentVerdicts, d -> {
@@ -519,10 +709,71 @@ public final class RapidResponse {
             + (d.candidateBlocks() ? "allows" : "blocks"), Priority.NORMAL, r.familyId(), d.exchange(), "-", 0));
       }
     });
-    shadows.put(r.id(), new ShadowRun(stage, offline, heldBack, options));
+    ValidationGate.Settings s = gate.settings();
+    Instant started = clock.instant();
+    Instant due = started.plus(s.shadowPeriod());
+    ShadowRun run = new ShadowRun(r.id(), r.familyId(), stage, offline, heldBack, options, started, due,
+        due.plus(s.shadowExtension()), new AtomicBoolean());
     audit.record("response.shadow.started", Json.object().put("release", r.id()).put("family", r.familyId())
-        .put("period_s", gate.settings().shadowPeriod().toSeconds()));
-    watcher.shadow(stage);
+        .put("period_s", s.shadowPeriod().toSeconds()).put("started", started.toString()).put("due", due.toString())
+        .put("deadline", run.deadline().toString()).put("min_prompts", s.minShadowSamples())
+        .put("max_disagreement", s.maxShadowDisagreement()).put("holder", holder));
+    shadows.put(r.id(), run);
+    // The status last, after the lease: a server that sees SHADOW finds the lease live and leaves it be.
+    registry.setStatus(r.id(), Release.Status.SHADOW);
+    attachShadows();
+  }
+
+  /** Gives the watcher one stage that runs every shadow period held here (none: no stage). */
+  private void attachShadows() {
+    if (watcher == null) {
+      return;
+    }
+    // Read and applied as one step, so that of two callers the later one's view is the one applied.
+    synchronized (shadows) {
+      List<ShadowRun> runs = new ArrayList<>(shadows.values());
+      runs.sort(Comparator.comparing(ShadowRun::releaseId));
+      watcher.shadow(runs.isEmpty() ? null : ShadowStage.combined(runs.stream().map(ShadowRun::stage).toList()));
+    }
+  }
+
+  private GateResult finish(ShadowRun run, String actor, String trigger) {
+    shadows.remove(run.releaseId());
+    attachShadows();
+    Release r = registry.requireRelease(run.releaseId());
+    if (r.status() != Release.Status.SHADOW) {
+      leases.release(shadowLeaseName(r.id()), holder);
+      throw new ResponseException("release " + r.id() + " is no longer in its shadow period (" + r.status().wireName() + ")");
+    }
+    if (!leases.renew(shadowLeaseName(r.id()), holder, shadowLease)) {
+      // This process stalled past its lease and another server may be refusing the release right now.
+      throw new ResponseException("release " + r.id() + "'s shadow period is no longer held here (its lease lapsed)");
+    }
+    ShadowStage.Stats stats = run.stage().stats();
+    DeploymentState now = deployments.current();
+    String parent = r.parentId() == null ? Release.BASE : r.parentId();
+    GateResult g = Objects.equals(now.releaseId(), r.parentId()) ? gate.withShadow(run.offline(), stats)
+        : gate.withoutShadow(run.offline(), "shadow", "the deployment changed during the shadow period (" + parent
+            + " when it started, " + now.stableName() + " now): the candidate was built on and compared with "
+            + parent + "; patch the family again");
+    audit.record("response.shadow.finished", Json.object().put("release", r.id()).put("family", r.familyId())
+        .put("actor", actor).put("trigger", trigger).put("started", run.started().toString())
+        .put("due", run.due().toString()).put("prompts", stats.total()).put("newly_blocked", stats.newlyBlocked())
+        .put("newly_allowed", stats.newlyAllowed()).put("disagreement_rate", stats.disagreementRate())
+        .put("passed", g.passed()).put("reason", g.reason()));
+    g = gateResults.record(g);
+    if (g.passed()) {
+      Family family = store.family(requireNonNull(r.familyId())).orElseThrow();
+      deploy(r, family, examples(family.id()), run.heldBack(), run.options().withActor(actor));
+    } else {
+      registry.setStatus(r.id(), Release.Status.REFUSED);
+      if (reviews != null) {
+        reviews.enqueue(new ReviewQueue.NewItem("gate", "shadow period refused " + r.id() + ": " + g.reason(),
+            Priority.HIGH, r.familyId(), null, "-", 0));
+      }
+    }
+    leases.release(shadowLeaseName(r.id()), holder);
+    return g;
   }
 
   private DeploymentState deploy(Release r, Family family, List<Exchange> examples, List<Exchange> heldBack, Options options) {
@@ -638,8 +889,33 @@ public final class RapidResponse {
     private List<String> promptPatchPolicies = List.of("*");
     private double groupingCosine = 0.90;
     private double groupingShingles = 0.50;
+    private @Nullable String holder;
+    private Duration patchLease = DEFAULT_PATCH_LEASE;
+    private Duration shadowLease = DEFAULT_SHADOW_LEASE;
 
     private Builder() {}
+
+    /** This responder's name in the store's leases (default: pid@host and a random suffix, {@link Leases#newHolder}). */
+    public Builder holder(String holder) {
+      if (holder.isBlank()) {
+        throw new IllegalArgumentException("a lease holder needs a name");
+      }
+      this.holder = holder;
+      return this;
+    }
+
+    /**
+     * How long a patch's lease and a shadow period's lease last unless renewed (defaults {@link
+     * #DEFAULT_PATCH_LEASE}, {@link #DEFAULT_SHADOW_LEASE}).
+     */
+    public Builder leases(Duration patch, Duration shadow) {
+      if (patch.isNegative() || patch.isZero() || shadow.isNegative() || shadow.isZero()) {
+        throw new IllegalArgumentException("leases must be positive, were " + patch + " and " + shadow);
+      }
+      this.patchLease = patch;
+      this.shadowLease = shadow;
+      return this;
+    }
 
     public Builder store(Store store) {
       this.store = requireNonNull(store, "store");

@@ -25,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -38,33 +39,39 @@ import org.slf4j.LoggerFactory;
  * Rapid response inside a running server: a deployment watcher that keeps the gateway (and any other
  * targets, such as the monitor's exemplar index) on the newest deployment the store holds, polling it
  * every second; the review queue's SLA timer; and the intake of monitor incidents ({@link
- * IncidentIntake}), on a timer of its own so that a long automatic patch never delays a deployment.
- * Deployments written by {@code bulwark respond} (deploy, canary, promote, rollback) reach the gateway
- * without a restart.
+ * IncidentIntake}), on a timer of its own so that a long automatic patch never delays a deployment;
+ * and the {@link ShadowTimer}, on a third, which ends shadow periods when they are due and refuses
+ * releases whose shadow period no live server holds (a restart). Deployments written by {@code bulwark
+ * respond} (deploy, canary, promote, rollback) reach the gateway without a restart.
  *
  * <p>The incident intake polls the store rather than being called by the monitor: monitor workers may
  * run in other processes ({@code bulwark monitor run}), and an incident committed just before a crash
  * is still found at the next round; the intake is idempotent per incident, so every server may run it.
  *
- * <p>Owns two daemon scheduler threads; {@link #close()} stops them.
+ * <p>Owns three daemon scheduler threads; {@link #close()} stops them.
  */
 public final class ResponseRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ResponseRuntime.class);
 
   private final ScheduledExecutorService scheduler;
   private final ScheduledExecutorService intakeScheduler;
+  private final ScheduledExecutorService shadowScheduler;
   private final DeploymentWatcher watcher;
   private final ReviewQueue reviews;
   private final IncidentIntake incidents;
-  private final @Nullable Supplier<RapidResponse> responder;
+  private final ShadowTimer shadows;
+  private final @Nullable Lazy<RapidResponse> responder;
 
   private ResponseRuntime(ScheduledExecutorService scheduler, ScheduledExecutorService intakeScheduler,
-      DeploymentWatcher watcher, ReviewQueue reviews, IncidentIntake incidents, @Nullable Supplier<RapidResponse> responder) {
+      ScheduledExecutorService shadowScheduler, DeploymentWatcher watcher, ReviewQueue reviews, IncidentIntake incidents,
+      ShadowTimer shadows, @Nullable Lazy<RapidResponse> responder) {
     this.scheduler = scheduler;
     this.intakeScheduler = intakeScheduler;
+    this.shadowScheduler = shadowScheduler;
     this.watcher = watcher;
     this.reviews = reviews;
     this.incidents = incidents;
+    this.shadows = shadows;
     this.responder = responder;
   }
 
@@ -97,7 +104,22 @@ public final class ResponseRuntime implements AutoCloseable {
   public static ResponseRuntime attach(Store store, Gateway gateway, SafeguardPipeline base, Executor offload, Clock clock,
       List<DeploymentTarget> more, IncidentIntake.Settings incidentIntake,
       @Nullable Function<DeploymentWatcher, RapidResponse> responders) {
+    return attach(store, gateway, base, offload, clock, more, incidentIntake, responders, ShadowTimer.DEFAULT_INTERVAL);
+  }
+
+  /**
+   * As {@link #attach(Store, Gateway, SafeguardPipeline, Executor, Clock, List, IncidentIntake.Settings,
+   * Function)}, with the shadow timer's interval.
+   *
+   * @param shadowInterval how often the {@link ShadowTimer} runs a round
+   */
+  public static ResponseRuntime attach(Store store, Gateway gateway, SafeguardPipeline base, Executor offload, Clock clock,
+      List<DeploymentTarget> more, IncidentIntake.Settings incidentIntake,
+      @Nullable Function<DeploymentWatcher, RapidResponse> responders, Duration shadowInterval) {
     requireNonNull(store, "store");
+    if (shadowInterval.isNegative() || shadowInterval.isZero()) {
+      throw new IllegalArgumentException("the shadow timer's interval must be positive, was " + shadowInterval);
+    }
     requireNonNull(incidentIntake, "incidentIntake");
     if (incidentIntake.autoPatch() && responders == null) {
       throw new IllegalArgumentException("automatic patching of monitor incidents needs a responder");
@@ -117,10 +139,11 @@ public final class ResponseRuntime implements AutoCloseable {
     ReleaseLoader loader = new ReleaseLoader(registry, encoder, "none");
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("bulwark-response"));
     ScheduledExecutorService intakeScheduler = Executors.newSingleThreadScheduledExecutor(daemon("bulwark-response-intake"));
+    ScheduledExecutorService shadowScheduler = Executors.newSingleThreadScheduledExecutor(daemon("bulwark-response-shadow"));
     DeploymentWatcher watcher = new DeploymentWatcher(deployments, loader, targets).start(scheduler, Duration.ofSeconds(1));
     ReviewQueue reviews = new ReviewQueue(rs, audit, new Redactor(), ReviewQueue.Settings.defaults());
     reviews.startSlaTimer(scheduler, Duration.ofMinutes(1));
-    Supplier<RapidResponse> responder = responders == null ? null : memo(() -> responders.apply(watcher));
+    Lazy<RapidResponse> responder = responders == null ? null : new Lazy<>(() -> responders.apply(watcher));
     IncidentIntake.Patcher patcher = responder == null ? null
         : (family, actor) -> responder.get().respond(family, RapidResponse.Options.defaults(actor));
     Intake intake = Intake.withDefaults(rs, Canonicalizer.defaults(), lazy(embedder), audit);
@@ -133,7 +156,13 @@ public final class ResponseRuntime implements AutoCloseable {
       log.info("rapid response takes monitor incidents in every {} ({})", incidentIntake.interval(),
           incidentIntake.autoPatch() ? "families are patched automatically" : "a review item asks for each patch");
     }
-    return new ResponseRuntime(scheduler, intakeScheduler, watcher, reviews, incidents, responder);
+    ShadowTimer shadows = new ShadowTimer(store, clock, reviews,
+        () -> responder == null ? Optional.empty() : responder.peek());
+    // Always on, whatever the gate's shadow period: a release left in its shadow period by an earlier
+    // run (or configuration) must be refused, not left waiting.
+    shadows.start(shadowScheduler, shadowInterval);
+    return new ResponseRuntime(scheduler, intakeScheduler, shadowScheduler, watcher, reviews, incidents, shadows,
+        responder);
   }
 
   public DeploymentWatcher watcher() {
@@ -147,6 +176,16 @@ public final class ResponseRuntime implements AutoCloseable {
   /** The intake of monitor incidents (running on its timer when enabled). */
   public IncidentIntake incidents() {
     return incidents;
+  }
+
+  /** The timer that ends shadow periods (running). */
+  public ShadowTimer shadowTimer() {
+    return shadows;
+  }
+
+  /** This server's responder if it has been built; never builds it. */
+  public Optional<RapidResponse> builtResponder() {
+    return responder == null ? Optional.empty() : responder.peek();
   }
 
   /** Whether this runtime has a responder ({@link #responder()}). */
@@ -169,6 +208,7 @@ public final class ResponseRuntime implements AutoCloseable {
 
   @Override
   public void close() {
+    shadowScheduler.shutdownNow();
     intakeScheduler.shutdownNow();
     watcher.close();
     scheduler.shutdownNow();
@@ -195,6 +235,30 @@ public final class ResponseRuntime implements AutoCloseable {
       t.setDaemon(true);
       return t;
     };
+  }
+
+  /** A value built on first use, which can be looked at without building it. */
+  private static final class Lazy<T> implements Supplier<T> {
+    private final Supplier<T> factory;
+    private volatile @Nullable T value;
+
+    Lazy(Supplier<T> factory) {
+      this.factory = factory;
+    }
+
+    @Override
+    public synchronized T get() {
+      T v = value;
+      if (v == null) {
+        v = factory.get();
+        value = v;
+      }
+      return v;
+    }
+
+    Optional<T> peek() {
+      return Optional.ofNullable(value);
+    }
   }
 
   private static <T> Supplier<T> memo(Supplier<T> s) {

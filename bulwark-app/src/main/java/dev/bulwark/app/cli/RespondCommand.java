@@ -53,7 +53,7 @@ import picocli.CommandLine.Spec;
     description = "Rapid response: report jailbreaks, patch them through the validation gate, deploy, roll back, share.",
     subcommands = {
       RespondCommand.ReportCmd.class, RespondCommand.IntakeIncidents.class, RespondCommand.Families.class, RespondCommand.Show.class,
-      RespondCommand.Patch.class, RespondCommand.Releases.class, RespondCommand.Gates.class,
+      RespondCommand.Patch.class, RespondCommand.FinishShadow.class, RespondCommand.Releases.class, RespondCommand.Gates.class,
       RespondCommand.Deploy.class, RespondCommand.Canary.class, RespondCommand.Promote.class,
       RespondCommand.Rollback.class, RespondCommand.History.class, RespondCommand.Reward.class,
       RespondCommand.ExportStix.class, RespondCommand.ImportStix.class, RespondCommand.DevFamiliesCmd.class,
@@ -323,6 +323,45 @@ public final class RespondCommand implements Runnable {
             + " (deployment " + outcome.deployment().seq() + ")");
         out.println("timings (s): " + outcome.timings());
         return outcome.deployed() == null ? Main.FAILED : Main.OK;
+      });
+    }
+  }
+
+  /**
+   * Ends a shadow period now. Unlike the other {@code respond} commands this one goes through the admin
+   * API of the running server: a shadow period's live counts are in that server's memory, which no
+   * store holds. So there is no {@code --as}: the actor is the admin token's person, as for every
+   * admin-API command.
+   */
+  @Command(name = "finish-shadow", mixinStandardHelpOptions = true,
+      description = "End a release's shadow period now, through the admin API of the server that holds it:"
+          + " deploy it if it passes on the live prompts seen so far, else refuse it.")
+  static final class FinishShadow implements Callable<Integer> {
+    @Mixin AdminOptions admin;
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "RELEASE", description = "The release in its shadow period")
+    String release;
+
+    @Override
+    public Integer call() {
+      return admin.call(spec, (client, out) -> {
+        com.fasterxml.jackson.databind.JsonNode o = client.post("/releases/" + release + "/finish-shadow",
+            AdminOptions.JSON.createObjectNode());
+        if (admin.json) {
+          AdminOptions.printJson(out, o);
+          return Main.OK;
+        }
+        com.fasterxml.jackson.databind.JsonNode gate = o.path("gate");
+        out.println(release + ": shadow period ended, " + (o.path("deployed").asBoolean() ? "PASSED" : "REFUSED")
+            + " (" + gate.path("gate").asText() + ")");
+        for (com.fasterxml.jackson.databind.JsonNode c : gate.path("checks")) {
+          out.println("    " + (c.path("passed").asBoolean() ? "ok  " : "FAIL") + " " + c.path("name").asText() + ": "
+              + c.path("detail").asText());
+        }
+        out.println(o.path("deployed").asBoolean() ? "deployed " + release + " (deployment "
+            + o.at("/deployment/seq").asText() + ")" : "refused: " + gate.path("reason").asText());
+        return o.path("deployed").asBoolean() ? Main.OK : Main.FAILED;
       });
     }
   }

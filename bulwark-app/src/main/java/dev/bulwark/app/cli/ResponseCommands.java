@@ -57,6 +57,17 @@ public final class ResponseCommands {
    */
   public static RapidResponse responder(BulwarkConfig cfg, Store store, @Nullable Path dataDir,
       @Nullable DeploymentWatcher watcher, @Nullable EmbeddingCache embeddingCache) {
+    return responder(cfg, store, dataDir, watcher, embeddingCache, Clock.systemUTC());
+  }
+
+  /**
+   * As {@link #responder(BulwarkConfig, Store, Path, DeploymentWatcher, EmbeddingCache)}, on {@code
+   * clock} (the server's): shadow periods start, fall due and end on it. The gate's shadow period is
+   * the configuration's ({@code response.gate}); without a watcher (the CLI) a configured shadow period
+   * makes a patch refuse, since it would skip that check.
+   */
+  public static RapidResponse responder(BulwarkConfig cfg, Store store, @Nullable Path dataDir,
+      @Nullable DeploymentWatcher watcher, @Nullable EmbeddingCache embeddingCache, Clock clock) {
     Supplier<Encoder> encoder = memo(Encoder::minilm);
     Supplier<BaseClassifier> base = memo(() -> baseClassifier(cfg, encoder));
     Path data = dataDir != null ? dataDir : DataSets.DEFAULT_DIR;
@@ -73,13 +84,14 @@ public final class ResponseCommands {
     Embedder embedder = lazyEmbedder(encoder);
     RapidResponse.Builder b = RapidResponse.builder()
         .store(store)
-        .clock(Clock.systemUTC())
+        .clock(clock)
+        .gate(cfg.response().gate())
         .embedder(embedder)
         .encoder(encoder)
         .baseClassifier(base)
         .pool(pool)
         .evaluationBase(evaluationBase(cfg, base))
-        .reviews(reviews(store, null));
+        .reviews(reviews(store, null, clock));
     if (watcher != null) {
       b.watcher(watcher);
     }
@@ -90,12 +102,16 @@ public final class ResponseCommands {
   }
 
   static ReviewQueue reviews(Store store, java.util.@Nullable List<String> seniors) {
+    return reviews(store, seniors, Clock.systemUTC());
+  }
+
+  static ReviewQueue reviews(Store store, java.util.@Nullable List<String> seniors, Clock clock) {
     ReviewQueue.Settings s = ReviewQueue.Settings.defaults();
     if (seniors != null) {
       s = s.withSeniors(seniors);
     }
     return new ReviewQueue(new dev.bulwark.response.ResponseStore(store),
-        new dev.bulwark.response.internal.Audit(store.events(), Clock.systemUTC()), new Redactor(), s);
+        new dev.bulwark.response.internal.Audit(store.events(), clock), new Redactor(), s);
   }
 
   /** The configured stages, built as {@code serve} builds them, to run on the caller's thread. */

@@ -64,6 +64,52 @@ class ResponseConfigTest {
   }
 
   @Test
+  void gate_default_noShadowPeriod() throws Exception {
+    ResponseConfig r = new ConfigLoader(Map.of()).load(null).response();
+
+    assertThat(r.gate().shadowPeriod()).isZero();
+    assertThat(r.gate()).isEqualTo(dev.bulwark.response.gate.ValidationGate.Settings.defaults());
+  }
+
+  @Test
+  void gate_shadowKeys_read() throws Exception {
+    var g = load("response: {gate: {shadow_period: 10m, max_shadow_disagreement: 0.02, min_shadow_samples: 50}}\n")
+        .response().gate();
+    var withExtension = load("response: {gate: {shadow_period: 30s, shadow_extension: 2h}}\n").response().gate();
+
+    assertThat(g.shadowPeriod()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(g.maxShadowDisagreement()).isEqualTo(0.02);
+    assertThat(g.minShadowSamples()).isEqualTo(50);
+    assertThat(g.shadowExtension()).as("4 periods by default").isEqualTo(Duration.ofMinutes(40));
+    assertThat(g.minFamilyBlockRate()).as("offline thresholds stay the defaults").isEqualTo(0.95);
+    assertThat(withExtension.shadowPeriod()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(withExtension.shadowExtension()).isEqualTo(Duration.ofHours(2));
+    assertThat(withExtension.minShadowSamples()).isEqualTo(20);
+  }
+
+  @Test
+  void gate_badValues_refusedNamingTheField() {
+    assertThatThrownBy(() -> load("response: {gate: {shadow_period: ten minutes}}\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("response.gate.shadow_period");
+    assertThatThrownBy(() -> load("response: {gate: {shadow_period: -5m}}\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("response.gate.shadow_period");
+    assertThatThrownBy(() -> load("response: {gate: {max_shadow_disagreement: 1.5}}\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("response.gate.max_shadow_disagreement");
+    assertThatThrownBy(() -> load("response: {gate: {max_shadow_disagreement: lots}}\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("response.gate.max_shadow_disagreement");
+    assertThatThrownBy(() -> load("response: {gate: {min_shadow_samples: 0}}\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("response.gate.min_shadow_samples");
+    assertThatThrownBy(() -> load("response: {gate: {min_shadow_samples: 2.5}}\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("response.gate.min_shadow_samples");
+    assertThatThrownBy(() -> load("response: {gate: {shadow_extension: 1h}}\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("response.gate.shadow_extension");
+    assertThatThrownBy(() -> load("response: {gate: {shadow: 10m}}\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("response.gate.shadow");
+    assertThatThrownBy(() -> load("response: {gate: 10m}\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("response.gate");
+  }
+
+  @Test
   void badValues_refusedNamingTheField() {
     assertThatThrownBy(() -> load("response: {incidents: {auto_patch: sometimes}}\n"))
         .isInstanceOf(ConfigException.class).hasMessageContaining("response.incidents.auto_patch");

@@ -8,6 +8,8 @@ import dev.bulwark.core.pipeline.PromptStage;
 import dev.bulwark.response.Exchange;
 import java.util.List;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The gate's shadow period on live traffic: a prompt stage that never acts (it always allows and
@@ -16,6 +18,8 @@ import java.util.function.Consumer;
  * to {@code disagreements} (the review queue: edge cases a person decides). Thread-safe.
  */
 public final class ShadowStage implements PromptStage {
+  private static final Logger log = LoggerFactory.getLogger(ShadowStage.class);
+
   private final String candidateId;
   private final ReleaseVerdicts candidate;
   private final ReleaseVerdicts current;
@@ -88,6 +92,47 @@ public final class ShadowStage implements PromptStage {
 
   public synchronized Stats stats() {
     return new Stats(total, bothBlock, newlyBlocked, newlyAllowed);
+  }
+
+  /**
+   * One stage that runs several shadow periods at once (a gateway holds one shadow stage): each
+   * compares its candidate, none acts. One that fails is logged and skipped, so that it neither stops
+   * the others nor, through the tier's failure mode, the prompt.
+   */
+  public static PromptStage combined(List<ShadowStage> stages) {
+    List<ShadowStage> all = List.copyOf(stages);
+    if (all.size() == 1) {
+      return all.get(0);
+    }
+    String version = String.join("+", all.stream().map(s -> s.candidateId).toList());
+    return new PromptStage() {
+      @Override
+      public String name() {
+        return "rapid-response-shadow";
+      }
+
+      @Override
+      public String version() {
+        return version;
+      }
+
+      @Override
+      public Execution execution() {
+        return Execution.OFFLOAD;
+      }
+
+      @Override
+      public Assessment assess(Conversation prompt) {
+        for (ShadowStage s : all) {
+          try {
+            s.assess(prompt);
+          } catch (RuntimeException e) {
+            log.warn("rapid response: the shadow period of {} failed on a prompt: {}", s.candidateId, e.toString());
+          }
+        }
+        return Assessment.ALLOW;
+      }
+    };
   }
 
   /** A sink that keeps the first {@code max} disagreements in memory (for tests and the CLI). */

@@ -41,15 +41,30 @@ public final class ValidationGate {
    * @param shadowPeriod zero for none
    * @param maxShadowDisagreement in [0, 1]
    * @param minShadowSamples prompts the shadow period must see, at least 1
+   * @param shadowExtension how long past {@code shadowPeriod} a shadow period that has not seen
+   *     {@code minShadowSamples} prompts yet waits for them; then the candidate is refused for want of
+   *     traffic (not negative; by default {@link #EXTENSION_FACTOR} times the period)
    */
   public record Settings(double minFamilyBlockRate, double maxFprRise, Duration shadowPeriod,
-      double maxShadowDisagreement, int minShadowSamples) {
+      double maxShadowDisagreement, int minShadowSamples, Duration shadowExtension) {
+    /** The default extension, in shadow periods: a quiet deployment gets five periods in all. */
+    public static final int EXTENSION_FACTOR = 4;
+
     public Settings {
       requireNonNull(shadowPeriod, "shadowPeriod");
+      requireNonNull(shadowExtension, "shadowExtension");
       if (!(minFamilyBlockRate > 0 && minFamilyBlockRate <= 1) || !(maxFprRise >= 0 && maxFprRise <= 1)
-          || shadowPeriod.isNegative() || !(maxShadowDisagreement >= 0 && maxShadowDisagreement <= 1) || minShadowSamples < 1) {
+          || shadowPeriod.isNegative() || !(maxShadowDisagreement >= 0 && maxShadowDisagreement <= 1) || minShadowSamples < 1
+          || shadowExtension.isNegative()) {
         throw new IllegalArgumentException("invalid gate settings: " + this);
       }
+    }
+
+    /** With the default extension ({@link #EXTENSION_FACTOR} shadow periods). */
+    public Settings(double minFamilyBlockRate, double maxFprRise, Duration shadowPeriod, double maxShadowDisagreement,
+        int minShadowSamples) {
+      this(minFamilyBlockRate, maxFprRise, shadowPeriod, maxShadowDisagreement, minShadowSamples,
+          shadowPeriod.multipliedBy(EXTENSION_FACTOR));
     }
 
     /** 95% of held-back variants, +0.1 point of benign FPR, no shadow period (1% disagreement, 20 prompts if one is set). */
@@ -57,8 +72,18 @@ public final class ValidationGate {
       return new Settings(0.95, 0.001, Duration.ZERO, 0.01, 20);
     }
 
+    /** With a shadow period of {@code period} and the default extension for it. */
     public Settings withShadow(Duration period) {
       return new Settings(minFamilyBlockRate, maxFprRise, period, maxShadowDisagreement, minShadowSamples);
+    }
+
+    /** With the shadow period's limits: the disagreement allowed and the prompts it must see. */
+    public Settings withShadowLimits(double maxDisagreement, int minSamples) {
+      return new Settings(minFamilyBlockRate, maxFprRise, shadowPeriod, maxDisagreement, minSamples, shadowExtension);
+    }
+
+    public Settings withShadowExtension(Duration extension) {
+      return new Settings(minFamilyBlockRate, maxFprRise, shadowPeriod, maxShadowDisagreement, minShadowSamples, extension);
     }
   }
 
@@ -165,15 +190,30 @@ public final class ValidationGate {
         && offline.checks().stream().noneMatch(c -> c.name().equals("shadow"));
   }
 
+  /**
+   * A shadow period that ended without a verdict on live traffic (the server holding it stopped, the
+   * deployment moved under it): the offline checks plus a failed check named {@code check}.
+   */
+  public GateResult withoutShadow(GateResult offline, String check, String detail) {
+    List<GateResult.Check> checks = new ArrayList<>(offline.checks());
+    checks.add(new GateResult.Check(check, false, 0, 0, detail));
+    return new GateResult("", offline.releaseId(), offline.familyId(), offline.against(), clock.instant(), false, checks);
+  }
+
   /** The final result: the offline checks plus the shadow period's. */
   public GateResult withShadow(GateResult offline, ShadowStage.Stats stats) {
     double rate = stats.disagreementRate();
-    boolean ok = stats.total() >= settings.minShadowSamples() && rate <= settings.maxShadowDisagreement();
+    boolean enough = stats.total() >= settings.minShadowSamples();
+    boolean ok = enough && rate <= settings.maxShadowDisagreement();
     List<GateResult.Check> checks = new ArrayList<>(offline.checks());
-    checks.add(new GateResult.Check("shadow", ok, rate, settings.maxShadowDisagreement(), String.format(Locale.ROOT,
+    String counts = String.format(Locale.ROOT,
         "%d live prompts, %d newly blocked, %d newly allowed (%.2f%% disagree, limit %.2f%%, need %d prompts)",
         stats.total(), stats.newlyBlocked(), stats.newlyAllowed(), 100 * rate, 100 * settings.maxShadowDisagreement(),
-        settings.minShadowSamples())));
+        settings.minShadowSamples());
+    // Too little traffic says nothing about the candidate: say so first, whatever the rate.
+    checks.add(new GateResult.Check("shadow", ok, rate, settings.maxShadowDisagreement(), enough ? counts
+        : String.format(Locale.ROOT, "only %d live prompts compared, need %d: too few to judge the candidate on live"
+            + " traffic (%s)", stats.total(), settings.minShadowSamples(), counts)));
     return new GateResult("", offline.releaseId(), offline.familyId(), offline.against(), clock.instant(),
         offline.passed() && ok, checks);
   }

@@ -10,6 +10,7 @@ import dev.bulwark.monitor.incident.IncidentExchanges;
 import dev.bulwark.monitor.incident.Incidents;
 import dev.bulwark.response.Exchange;
 import dev.bulwark.response.NewReport;
+import dev.bulwark.response.PatchInProgressException;
 import dev.bulwark.response.RapidResponse;
 import dev.bulwark.response.ReportSource;
 import dev.bulwark.response.ResponseStore;
@@ -45,7 +46,9 @@ import org.slf4j.LoggerFactory;
  * <p>Then, by configuration ({@link Settings#autoPatch()}, audited with every intake): by default a
  * review item asks a person to patch the family ({@code bulwark respond patch}, or the admin API);
  * with automatic patching on, the family is patched at once, which deploys what passes the validation
- * gate (a review item still records it, opened before the patch starts).
+ * gate (a review item still records it, opened before the patch starts). A family another server is
+ * patching at that moment is not patched again ({@link PatchInProgressException}; audited as {@code
+ * response.incident.patch_skipped}).
  *
  * <p>{@link #runOnce()} is one round; a running server calls it on a timer ({@link #start}), the CLI
  * once ({@code bulwark respond intake-incidents}). Thread-safe: rounds are serialized.
@@ -227,6 +230,15 @@ public final class IncidentIntake {
         note += outcome.deployed() != null ? ", deployed " + outcome.deployed().id()
             : outcome.shadowing() != null ? ", " + outcome.shadowing().id() + " in its shadow period"
                 : ", nothing passed the gate";
+      } catch (PatchInProgressException e) {
+        // Another server is patching this family right now (its lease in the store): patching it twice
+        // at once would race two candidates for one deployment. The review item asks a person to check
+        // that patch's outcome, which may predate this report.
+        log.info("rapid response: {} is being patched by {}; not patching it again for incident {}", r.family().id(),
+            e.holder(), incidentId);
+        audit.record("response.incident.patch_skipped", Json.object().put("incident", incidentId)
+            .put("family", r.family().id()).put("holder", e.holder()).put("until", e.until().toString()));
+        note += ", not patched: " + e.holder() + " is patching " + r.family().id();
       } catch (RuntimeException e) {
         // The report stands and the review item asks a person; the failure is on the record.
         log.warn("rapid response: automatic patch of {} for incident {} failed: {}", r.family().id(), incidentId, e.toString());

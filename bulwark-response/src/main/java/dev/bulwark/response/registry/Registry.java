@@ -139,6 +139,23 @@ public final class Registry {
     return db.query("SELECT * FROM response_releases ORDER BY created_at, id", Registry::release);
   }
 
+  /** The releases in {@code status}, oldest first. */
+  public List<Release> releases(Release.Status status) {
+    return db.query("SELECT * FROM response_releases WHERE status = ? ORDER BY created_at, id", Registry::release,
+        status.wireName());
+  }
+
+  /**
+   * Records a release's new status if it still has {@code expected} (audited first, as every change);
+   * returns whether it had.
+   */
+  public boolean setStatusIf(String releaseId, Release.Status expected, Release.Status status) {
+    audit.record("response.release.status", Json.object().put("release", releaseId).put("status", status.wireName())
+        .put("from", expected.wireName()));
+    return db.update("UPDATE response_releases SET status = ? WHERE id = ? AND status = ?", status.wireName(), releaseId,
+        expected.wireName()) == 1;
+  }
+
   /** Records a release's new status (audited). */
   public void setStatus(String releaseId, Release.Status status) {
     audit.record("response.release.status", Json.object().put("release", releaseId).put("status", status.wireName()));
