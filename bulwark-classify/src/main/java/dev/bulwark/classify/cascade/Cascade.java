@@ -125,7 +125,8 @@ public final class Cascade {
     return windows;
   }
 
-  Ticker ticker() {
+  /** The clock its timings (and a stream's stage-2 deadlines) are read from. */
+  public Ticker ticker() {
     return ticker;
   }
 

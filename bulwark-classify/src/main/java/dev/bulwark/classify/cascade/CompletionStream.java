@@ -192,6 +192,32 @@ public final class CompletionStream {
   }
 
   /**
+   * Finishes on the background's executor instead of this thread: once the scores still out are in,
+   * {@link #finish()} runs there (its final stage-2 score included) and the background's wake-up is
+   * called. Until the returned future completes nothing may touch this stream; after it, the accessors
+   * read the finished state (the future's completion orders the two threads).
+   *
+   * @throws IllegalStateException without a background, or when already finishing or finished
+   */
+  public CompletableFuture<Probabilities> finishInBackground() {
+    Background b = background;
+    if (b == null) {
+      throw new IllegalStateException("this stream has no background to finish on");
+    }
+    if (finished) {
+      throw new IllegalStateException("the stream is already finished");
+    }
+    CompletableFuture<?> score = pending == null ? CompletableFuture.completedFuture(null) : pending.result();
+    CompletableFuture<?> view = pendingCheckpoint == null ? CompletableFuture.completedFuture(null)
+        : pendingCheckpoint.result();
+    CompletableFuture<Probabilities> done = CompletableFuture.allOf(score, view)
+        .handle((v, e) -> (Void) null) // a failed score is reported by finish(), on the executor
+        .thenApplyAsync(v -> finish(), b.executor());
+    done.whenComplete((p, e) -> b.wakeUp().run());
+    return done;
+  }
+
+  /**
    * Raw characters at the end of the text that no decision has cleared yet: all of them before the
    * stream is judged, and those waiting for a stage-2 score running in the background. 0 once finished.
    */

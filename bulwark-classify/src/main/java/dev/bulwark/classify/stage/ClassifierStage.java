@@ -186,11 +186,27 @@ public final class ClassifierStage implements PromptStage, StreamingStage {
 
   record Decision(boolean stop, boolean flag, @Nullable String reason) {}
 
+  /** A channel's end being judged on the pool. Confined to the session's thread, like the session. */
+  private static final class Ending {
+    final java.util.concurrent.CompletableFuture<Probabilities> result;
+    final int held;
+    final long since;
+    boolean judged;
+
+    Ending(java.util.concurrent.CompletableFuture<Probabilities> result, int held, long since) {
+      this.result = result;
+      this.held = held;
+      this.since = since;
+    }
+  }
+
   /** One completion: a {@link CompletionStream} per channel that carries text. */
   private final class Session implements StreamSession {
     private final String context;
     private final StagePolicy policy;
     private final Map<Channel, CompletionStream> streams = new HashMap<>();
+    /** Channels whose end is being judged on the pool, until endChannel or finish takes the result. */
+    private final Map<Channel, Ending> endings = new HashMap<>();
     private Probabilities max = Probabilities.zero();
     private String decidedBy = "stage1";
     private String view = "normalized";
@@ -235,11 +251,60 @@ public final class ClassifierStage implements PromptStage, StreamingStage {
       if (s == null) {
         return StreamAssessment.CLEAR;
       }
-      return judge(s, s.finish());
+      if (streamStage2 == null) {
+        return judge(s, s.finish());
+      }
+      Ending e = endings.get(channel);
+      if (e == null) {
+        // The final rescoring (stage 2 on the whole tail) runs on the pool too; what is not yet cleared
+        // stays held, at least one character so that the gateway waits for the verdict.
+        int held = (int) Math.min(Integer.MAX_VALUE, Math.max(1, s.heldChars()));
+        e = new Ending(s.finishInBackground(), held, cascade.ticker().read());
+        endings.put(channel, e);
+      }
+      if (e.judged) {
+        return StreamAssessment.CLEAR;
+      }
+      if (!e.result.isDone()) {
+        long waited = cascade.ticker().read() - e.since;
+        if (waited > policy.timeout().toNanos()) {
+          e.result.cancel(false);
+          throw new IllegalStateException("stage 2 took longer than " + policy.timeout().toMillis() + " ms");
+        }
+        return StreamAssessment.holding(e.held);
+      }
+      return take(s, e);
+    }
+
+    private StreamAssessment take(CompletionStream s, Ending e) {
+      e.judged = true;
+      Probabilities p;
+      try {
+        p = e.result.join();
+      } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException x) {
+        throw new IllegalStateException("stage 2 failed: " + (x.getCause() == null ? x : x.getCause()), x);
+      }
+      return judge(s, p);
     }
 
     @Override
     public Assessment finish() {
+      // A caller that did not wait for the ends judged on the pool (an offline evaluation) waits here.
+      for (Map.Entry<Channel, Ending> en : endings.entrySet()) {
+        Ending e = en.getValue();
+        if (!e.judged) {
+          try {
+            e.result.get(policy.timeout().toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+          } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException x) {
+            // take() reports a failure; a timeout is reported as one
+            e.result.cancel(false);
+          } catch (InterruptedException x) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for stage 2", x);
+          }
+          take(streams.get(en.getKey()), e);
+        }
+      }
       Decision d = decide(max, completionThresholds, policy, decidedBy, view);
       return new Assessment(d.stop ? Action.HALT : d.flag ? Action.FLAG : Action.ALLOW,
           completions ? max.toCategoryScores() : dev.bulwark.core.CategoryScores.none(), d.reason);

@@ -233,4 +233,41 @@ class CompletionStreamBackgroundTest {
     s.finish();
     return scores;
   }
+
+  @Test
+  void finishInBackground_runsOnTheExecutor_andEqualsFinishingInline() {
+    List<Runnable> queued = new ArrayList<>();
+    AtomicInteger wakeUps = new AtomicInteger();
+    Cascade cascade = everyPointEscalates(Ticker.system());
+    CompletionStream inline = cascade.openCompletion(PROMPT, 64);
+    CompletionStream s = cascade.openCompletion(PROMPT, 64,
+        new CompletionStream.Background(queued::add, TIMEOUT, wakeUps::incrementAndGet));
+    for (String chunk : chunks(COMPLIANT, 16)) {
+      inline.append(chunk);
+      s.append(chunk);
+      while (!queued.isEmpty()) {
+        queued.remove(0).run();
+        s.append("");
+      }
+    }
+    int before = wakeUps.get();
+
+    java.util.concurrent.CompletableFuture<dev.bulwark.classify.Probabilities> done = s.finishInBackground();
+
+    assertThat(done).isNotDone(); // nothing ran on this thread
+    while (!queued.isEmpty()) {
+      queued.remove(0).run();
+    }
+    assertThat(done).isDone();
+    assertThat(done.join()).isEqualTo(inline.finish());
+    assertThat(wakeUps.get()).isGreaterThan(before);
+    assertThat(s.heldChars()).isZero();
+  }
+
+  @Test
+  void finishInBackground_withoutBackground_isRefused() {
+    CompletionStream s = everyPointEscalates(Ticker.system()).openCompletion(PROMPT, 64);
+
+    assertThatThrownBy(s::finishInBackground).isInstanceOf(IllegalStateException.class);
+  }
 }

@@ -19,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  * @param action {@code ALLOW}, {@code FLAG} or {@code HALT}
  * @param scores the scores after this chunk (cumulative over the stream is the stage's choice)
  * @param reason a content-free explanation, or null
- * @param holdback characters at the channel's end not yet cleared; 0 after the channel ends
+ * @param holdback characters at the channel's end not yet cleared; 0 after the channel ends, unless the
+ *     stage judges in the background (see {@link StreamSession#endChannel})
  */
 public record StreamAssessment(
     Action action, CategoryScores scores, @Nullable String reason, int holdback) {

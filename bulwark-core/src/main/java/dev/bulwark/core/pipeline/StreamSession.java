@@ -16,12 +16,19 @@ public interface StreamSession {
   StreamAssessment append(Channel channel, CharSequence delta);
 
   /**
-   * Says that a channel is complete. The returned assessment's holdback must be 0: no more text can
-   * follow, so everything read must now be judged.
+   * Says that a channel is complete: no more text can follow, so everything read must now be judged.
+   * A synchronous stage judges it here and returns a holdback of 0. A stage that judges in the
+   * background (see {@link #wakeUpWith}) may return a positive holdback instead, keeping what is not
+   * yet judged from release, and wake the gateway when its result is in: the gateway then calls
+   * {@code endChannel} again for that channel, with no new text, until the holdback is 0.
    */
   StreamAssessment endChannel(Channel channel);
 
-  /** Says the completion is complete, and returns the stage's view of the whole of it. */
+  /**
+   * Says the completion is complete, and returns the stage's view of the whole of it. The gateway
+   * calls it once every channel has ended with a holdback of 0; a caller that does not wait for that
+   * (an offline evaluation) gets a stage that waits here for whatever it still has in the background.
+   */
   Assessment finish();
 
   /**

@@ -85,9 +85,9 @@ public final class StreamingGuardSession {
   }
 
   /**
-   * Asks every stage that holds back text of an open channel again, with an empty chunk: a result
-   * that finished in the background may clear that text, or halt. Stages holding nothing back are not
-   * asked. After a halt or the finish there is nothing to recheck.
+   * Asks every stage that holds back text again (an open channel with an empty chunk, an ended one
+   * with {@code endChannel}): a result that finished in the background may clear that text, or halt.
+   * Stages holding nothing back are not asked. After a halt or the finish there is nothing to recheck.
    *
    * @return {@code ALLOW}, {@code FLAG}, or {@code HALT} when the stream must stop now
    */
@@ -101,13 +101,14 @@ public final class StreamingGuardSession {
     Action worst = Action.ALLOW;
     for (Map.Entry<Channel, ChannelState> e : channels.entrySet()) {
       ChannelState state = e.getValue();
-      if (state.ended || state.maxHoldback == 0) {
+      if (state.maxHoldback == 0) {
         continue;
       }
       int maxHoldback = 0;
       for (int i = 0; i < slots.length; i++) {
         if (state.holdbacks[i] > 0) {
-          Action a = ask(i, e.getKey(), state, "", false);
+          // An open channel gets an empty chunk; an ended one is asked to end again.
+          Action a = ask(i, e.getKey(), state, "", state.ended);
           if (haltedBy != null) {
             return Action.HALT;
           }
@@ -120,7 +121,11 @@ public final class StreamingGuardSession {
     return worst;
   }
 
-  /** Says a channel is complete: every stage must now judge all of it, and all of it is releasable. */
+  /**
+   * Says a channel is complete: every stage must now judge all of it. Once they have, all of it is
+   * releasable; a stage judging in the background may keep part of it held until {@link #recheck}
+   * finds its result in ({@link #settled()} says when nothing is held any more).
+   */
   public Action endChannel(Channel channel) {
     checkOpen();
     ChannelState state = channels.computeIfAbsent(channel, c -> new ChannelState(slots.length));
@@ -128,12 +133,17 @@ public final class StreamingGuardSession {
       return Action.ALLOW;
     }
     state.ended = true;
-    Action action = feed(channel, state, "", true);
-    if (action != Action.HALT) {
-      java.util.Arrays.fill(state.holdbacks, 0);
-      state.maxHoldback = 0;
+    return feed(channel, state, "", true);
+  }
+
+  /** Whether no channel holds text back: every stage has cleared everything it read. */
+  public boolean settled() {
+    for (ChannelState state : channels.values()) {
+      if (state.maxHoldback > 0) {
+        return false;
+      }
     }
-    return action;
+    return true;
   }
 
   /**

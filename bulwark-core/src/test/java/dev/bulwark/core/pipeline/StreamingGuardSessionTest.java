@@ -179,4 +179,47 @@ class StreamingGuardSessionTest {
     // The deferred stage cleared everything; the trigger still holds back its partial match.
     assertThat(s.releasable(TEXT)).isEqualTo("the ".length());
   }
+
+  @Test
+  void endChannel_backgroundStageStillOut_holdsUntilRecheckEndsItAgain() {
+    Deferred stage = new Deferred();
+    StreamingGuardSession s = open(STANDARD, stage);
+    s.wakeUpWith(() -> {});
+    s.append(TEXT, "hello there");
+
+    assertThat(s.endChannel(TEXT)).isEqualTo(Action.ALLOW);
+    assertThat(s.releasable(TEXT)).isZero();
+    assertThat(s.settled()).isFalse();
+
+    stage.settle(Action.ALLOW);
+    assertThat(s.recheck()).isEqualTo(Action.ALLOW);
+
+    assertThat(stage.endChannels).hasValue(2); // asked to end again, not fed an empty chunk
+    assertThat(s.releasable(TEXT)).isEqualTo("hello there".length());
+    assertThat(s.settled()).isTrue();
+  }
+
+  @Test
+  void endChannel_backgroundResultHaltsAfterTheEnd_haltsOnRecheck() {
+    Deferred stage = new Deferred();
+    StreamingGuardSession s = open(STANDARD, stage);
+    s.append(TEXT, "hello there");
+    s.endChannel(TEXT);
+
+    stage.settle(Action.HALT);
+
+    assertThat(s.recheck()).isEqualTo(Action.HALT);
+    assertThat(s.halted()).isTrue();
+  }
+
+  @Test
+  void settled_synchronousStagesAfterEnd_isTrue() {
+    StreamingGuardSession s = open(STANDARD, new Trigger("t", "secret", Action.HALT));
+    s.append(TEXT, "the sec");
+    assertThat(s.settled()).isFalse();
+
+    s.endChannel(TEXT);
+
+    assertThat(s.settled()).isTrue();
+  }
 }

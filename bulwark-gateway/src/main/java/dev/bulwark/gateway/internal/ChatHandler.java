@@ -59,6 +59,8 @@ public final class ChatHandler implements Handler<HttpServerRequest> {
   private static final Logger log = LoggerFactory.getLogger(ChatHandler.class);
   private static final Logger access = LoggerFactory.getLogger("bulwark.access");
   private static final int MAX_ERROR_BODY = 64 * 1024;
+  /** How often a draining relay is asked again besides its wake-ups (for deadlines). */
+  private static final long DRAIN_RECHECK_MS = 250;
 
   private final GatewayContext g;
   private final ProtocolCodec codec;
@@ -88,6 +90,8 @@ public final class ChatHandler implements Handler<HttpServerRequest> {
     private @Nullable StreamRelay relay;
     private boolean forwarded;
     private boolean upstreamDone;
+    private @Nullable Runnable drainWake;
+    private boolean drainWatched;
     private boolean clientGone;
     private boolean finished;
 
@@ -370,12 +374,7 @@ public final class ChatHandler implements Handler<HttpServerRequest> {
         }
         WholeResponses.Collector collector = new WholeResponses.Collector();
         StreamRelay r = newRelay(pipeline, collector);
-        for (StreamEvent e : WholeResponses.toEvents(upstreamResponse)) {
-          if (r.accept(e) != StreamRelay.Status.STREAMING) {
-            break;
-          }
-        }
-        afterUpstream(pipeline, r, () -> {
+        Runnable respond = () -> {
           boolean halted = r.status() == StreamRelay.Status.HALTED;
           ChatResponse out = collector.response(halted ? g.settings.refusalMessage() : null);
           resp.putHeader("content-type", "application/json");
@@ -384,7 +383,42 @@ public final class ChatHandler implements Handler<HttpServerRequest> {
           }
           resp.setStatusCode(200).end(Buffer.buffer(codec.encodeResponse(out)));
           finish(halted ? "halted" : "completed", 200);
-        });
+        };
+        // A stage still judging in the background when the response has been read: answer once it is in.
+        Runnable wake = () -> {
+          if (r.status() == StreamRelay.Status.DRAINING) {
+            r.recheck();
+            if (r.status() != StreamRelay.Status.DRAINING) {
+              afterUpstream(pipeline, r, respond);
+            }
+          }
+        };
+        r.wakeUpWith(() -> context.runOnContext(v -> wake.run()));
+        for (StreamEvent e : WholeResponses.toEvents(upstreamResponse)) {
+          if (r.accept(e) != StreamRelay.Status.STREAMING) {
+            break;
+          }
+        }
+        if (r.status() == StreamRelay.Status.DRAINING) {
+          watchDraining(r, wake);
+          return;
+        }
+        afterUpstream(pipeline, r, respond);
+      });
+    }
+
+    /**
+     * While a relay drains, asks it again every {@value #DRAIN_RECHECK_MS} ms as well as on wake-ups:
+     * a background result that never comes must still meet its stage's deadline (the recheck fails it).
+     */
+    private void watchDraining(StreamRelay r, Runnable wake) {
+      Vertx vertx = context.owner();
+      vertx.setPeriodic(DRAIN_RECHECK_MS, id -> {
+        if (r.status() != StreamRelay.Status.DRAINING) {
+          vertx.cancelTimer(id);
+        } else {
+          wake.run();
+        }
       });
     }
 
@@ -408,13 +442,15 @@ public final class ChatHandler implements Handler<HttpServerRequest> {
       };
       // A stage scoring in the background (stage 2 of a classifier) wakes the stream when its result is
       // in, so held-back text is released (or the stream halted) without waiting for the next chunk.
-      r.wakeUpWith(() -> context.runOnContext(v -> {
-        if (r.status() == StreamRelay.Status.STREAMING) {
+      Runnable wake = () -> {
+        if (r.status() == StreamRelay.Status.STREAMING || r.status() == StreamRelay.Status.DRAINING) {
           r.recheck();
           flush.run();
           afterChunk(pipeline, r, flush);
         }
-      }));
+      };
+      r.wakeUpWith(() -> context.runOnContext(v -> wake.run()));
+      drainWake = wake;
       response.handler(buf -> {
         if (r.status() != StreamRelay.Status.STREAMING) {
           return;
@@ -469,6 +505,12 @@ public final class ChatHandler implements Handler<HttpServerRequest> {
     private void afterChunk(SafeguardPipeline pipeline, StreamRelay r, Runnable flush) {
       switch (r.status()) {
         case STREAMING -> { }
+        case DRAINING -> {
+          if (!drainWatched) {
+            drainWatched = true;
+            watchDraining(r, requireNonNull(drainWake));
+          }
+        }
         case UPSTREAM_DONE -> afterUpstream(pipeline, r, () -> {
           flush.run();
           endStream(r.status() == StreamRelay.Status.HALTED ? "halted" : "completed");

@@ -62,6 +62,12 @@ final class StreamRelay {
   enum Status {
     /** Keep feeding events. */
     STREAMING,
+    /**
+     * The upstream finished, but a stage judging in the background still holds text back: wait for its
+     * wake-up and {@link #recheck}, which moves on to {@link #UPSTREAM_DONE} (or {@link #FAILED} after
+     * an upstream error, or {@link #HALTED}).
+     */
+    DRAINING,
     /** The upstream finished; call {@link #finishStreaming} and then {@link #complete} or {@link #halt}. */
     UPSTREAM_DONE,
     /** A stage halted the stream; it is closed. */
@@ -93,6 +99,8 @@ final class StreamRelay {
   private long receivedChars;
   private long releasedChars;
   private int unscannableBlocks;
+  /** The upstream's error, sent once what it held back is judged and released. */
+  private @Nullable StreamError drainingError;
 
   /**
    * @param start the message start to show the client (the gateway's id and the client's model name);
@@ -187,13 +195,16 @@ final class StreamRelay {
    * been judged in full.
    */
   Status recheck() {
-    if (status != Status.STREAMING) {
+    if (status != Status.STREAMING && status != Status.DRAINING) {
       return status;
     }
     if (session.recheck() == Action.HALT) {
       return haltNow();
     }
     pumpAll();
+    if (status == Status.DRAINING && session.settled()) {
+      finishDraining();
+    }
     return status;
   }
 
@@ -231,10 +242,10 @@ final class StreamRelay {
   /**
    * Stops the stream: nothing still queued is released, and the client's stream is closed with a
    * refusal. Used for a halt found after the upstream finished (a completion stage) and by the owner
-   * for its own reasons (the held-back limit).
+   * for its own reasons (the held-back limit, a background stage that never answered).
    */
   void halt() {
-    if (status != Status.STREAMING && status != Status.UPSTREAM_DONE) {
+    if (status != Status.STREAMING && status != Status.DRAINING && status != Status.UPSTREAM_DONE) {
       return;
     }
     queues.values().forEach(ArrayDeque::clear);
@@ -297,7 +308,7 @@ final class StreamRelay {
       }
     }
     pumpAll();
-    status = Status.UPSTREAM_DONE;
+    status = session.settled() ? Status.UPSTREAM_DONE : Status.DRAINING;
     return status;
   }
 
@@ -309,10 +320,30 @@ final class StreamRelay {
       }
     }
     pumpAll();
+    if (!session.settled()) {
+      drainingError = error;
+      status = Status.DRAINING;
+      return status;
+    }
+    return sendError(error);
+  }
+
+  private Status sendError(StreamError error) {
     ensureStarted();
     client.accept(error);
     status = Status.FAILED;
     return status;
+  }
+
+  /** Everything held back is judged and released: on to the end the upstream gave. */
+  private void finishDraining() {
+    StreamError error = drainingError;
+    if (error != null) {
+      drainingError = null;
+      sendError(error);
+    } else {
+      status = Status.UPSTREAM_DONE;
+    }
   }
 
   private void enqueue(int choice, StreamEvent event) {

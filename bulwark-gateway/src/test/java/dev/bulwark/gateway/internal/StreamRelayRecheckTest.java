@@ -96,7 +96,54 @@ class StreamRelayRecheckTest {
   }
 
   @Test
+  void accept_upstreamEndsWhileStageStillJudges_drainsThenDone() {
+    streamHello();
+    relay.accept(new StreamEvent.BlockStop(0, 0));
+    relay.accept(new StreamEvent.ChoiceStop(0, StopReason.END_TURN, null));
+
+    assertThat(relay.accept(new StreamEvent.MessageStop())).isEqualTo(StreamRelay.Status.DRAINING);
+    assertThat(releasedText()).isEmpty();
+    assertThat(relay.recheck()).isEqualTo(StreamRelay.Status.DRAINING);
+
+    stage.settle(Action.ALLOW);
+
+    assertThat(relay.recheck()).isEqualTo(StreamRelay.Status.UPSTREAM_DONE);
+    assertThat(releasedText()).isEqualTo("hello there");
+    relay.finishStreaming();
+    relay.complete();
+    assertThat(client).last().isInstanceOf(StreamEvent.MessageStop.class);
+  }
+
+  @Test
+  void recheck_drainingStageHalts_refusesWithNothingReleased() {
+    streamHello();
+    relay.accept(new StreamEvent.BlockStop(0, 0));
+    relay.accept(new StreamEvent.MessageStop());
+
+    stage.settle(Action.HALT);
+
+    assertThat(relay.recheck()).isEqualTo(StreamRelay.Status.HALTED);
+    assertThat(releasedText()).isEmpty();
+    assertThat(client).contains(new StreamEvent.ChoiceStop(0, StopReason.REFUSAL, null));
+  }
+
+  @Test
+  void accept_upstreamBreaksWhileStageStillJudges_errorFollowsTheReleasedText() {
+    streamHello();
+    StreamEvent.StreamError error = new StreamEvent.StreamError("api_error", "the model's stream broke off");
+
+    assertThat(relay.accept(error)).isEqualTo(StreamRelay.Status.DRAINING);
+    assertThat(client).doesNotContain(error);
+    stage.settle(Action.ALLOW);
+
+    assertThat(relay.recheck()).isEqualTo(StreamRelay.Status.FAILED);
+    assertThat(releasedText()).isEqualTo("hello there");
+    assertThat(client).last().isEqualTo(error);
+  }
+
+  @Test
   void recheck_afterUpstreamDone_changesNothing() {
+    stage.settle(Action.ALLOW);
     streamHello();
     relay.accept(new StreamEvent.BlockStop(0, 0));
     relay.accept(new StreamEvent.ChoiceStop(0, StopReason.END_TURN, null));
@@ -151,8 +198,7 @@ class StreamRelayRecheckTest {
 
         @Override
         public StreamAssessment endChannel(Channel channel) {
-          held = 0;
-          return StreamAssessment.CLEAR;
+          return append(channel, ""); // the end is judged in the background too
         }
 
         @Override
