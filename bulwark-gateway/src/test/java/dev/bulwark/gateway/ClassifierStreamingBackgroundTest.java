@@ -8,7 +8,13 @@ import dev.bulwark.classify.cascade.ClassifierBundle;
 import dev.bulwark.classify.model.Encoder;
 import dev.bulwark.classify.stage.ClassifierStage;
 import dev.bulwark.core.Ticker;
+import dev.bulwark.simulator.internal.Tokenizer;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,12 +24,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The classifier's streaming stage with stage 2 on a thread pool, as {@code serve} runs it, through the
- * real gateway: every decision point is sent to stage 2 (a band over the whole range), the event loop
- * holds the text back meanwhile and is woken when a score is in. The guarantee and the verdicts are
- * those of {@link ClassifierStreamingTest}, where stage 2 runs inline.
+ * real gateway: every decision point is sent to stage 2 (a band over the whole range), each score takes
+ * a while, the event loop holds the text back meanwhile and is woken when a score is in. The guarantee
+ * and the verdicts are those of {@link ClassifierStreamingTest}, where stage 2 runs inline.
  */
 class ClassifierStreamingBackgroundTest {
   private static final AtomicInteger STAGE2_RUNS = new AtomicInteger();
+  private static final String BREAD = "Here is a simple bread recipe. Mix flour, water, salt and yeast, knead for "
+      + "ten minutes, let it rise for an hour, shape it and bake it until golden.";
   private static GatewayHarness h;
   private static String key;
   private static ExecutorService pool;
@@ -41,7 +49,14 @@ class ClassifierStreamingBackgroundTest {
         bundle.cascade(Canonicalizer.defaults(), Ticker.system()).withBand(new Band(0.0, 1.0)),
         "completion", 64, task -> {
           STAGE2_RUNS.incrementAndGet();
-          threads.execute(task);
+          threads.execute(() -> {
+            try {
+              Thread.sleep(100); // later than the upstream, which sends 2,000 words a second
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            task.run();
+          });
         });
     h = GatewayHarness.start(SafeguardPipeline.builder().streaming(stage).build(Runnable::run, Ticker.system()));
     key = h.newKey();
@@ -85,5 +100,51 @@ class ClassifierStreamingBackgroundTest {
     HttpResponse<String> r = h.post("/v1/messages", key, StreamingHaltTest.anthropic(ClassifierStreamingTest.REQUEST, false));
 
     assertThat(r.body()).contains("\"stop_reason\":\"refusal\"").doesNotContain("nerve agent").doesNotContain("REDACTED");
+  }
+
+  @Test
+  void stream_upstreamStallsWhileStage2IsOut_heldTextReleasedWhenTheScoreIsIn() throws Exception {
+    List<String> words = Tokenizer.words(BREAD);
+    String sent = String.join("", words.subList(0, 20)); // what the upstream sends before it stalls
+    StringBuilder sse = new StringBuilder();
+    HttpRequest request = HttpRequest.newBuilder(URI.create(h.baseUrl() + "/v1/chat/completions"))
+        .header("content-type", "application/json").header("authorization", "Bearer " + key)
+        .POST(HttpRequest.BodyPublishers.ofString(StreamingHaltTest.openAi("say-bread-stall", true))).build();
+    var response = h.http.sendAsync(request, HttpResponse.BodyHandlers.fromLineSubscriber(new Flow.Subscriber<String>() {
+      @Override
+      public void onSubscribe(Flow.Subscription s) {
+        s.request(Long.MAX_VALUE);
+      }
+
+      @Override
+      public void onNext(String line) {
+        synchronized (sse) {
+          sse.append(line).append('\n');
+        }
+      }
+
+      @Override
+      public void onError(Throwable t) {}
+
+      @Override
+      public void onComplete() {}
+    }));
+
+    String released = "";
+    for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20); System.nanoTime() < deadline; Thread.sleep(20)) {
+      synchronized (sse) {
+        released = ClassifierStreamingTest.released(sse.toString());
+      }
+      if (released.equals(sent)) {
+        break;
+      }
+    }
+
+    // Everything the upstream sent reached the client while the upstream was still silent.
+    assertThat(released).isEqualTo(sent);
+    synchronized (sse) {
+      assertThat(sse.toString()).doesNotContain("[DONE]").doesNotContain("finish_reason\":\"");
+    }
+    response.cancel(true);
   }
 }

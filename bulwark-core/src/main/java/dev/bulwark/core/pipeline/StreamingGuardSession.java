@@ -104,19 +104,11 @@ public final class StreamingGuardSession {
       if (state.maxHoldback == 0) {
         continue;
       }
-      int maxHoldback = 0;
-      for (int i = 0; i < slots.length; i++) {
-        if (state.holdbacks[i] > 0) {
-          // An open channel gets an empty chunk; an ended one is asked to end again.
-          Action a = ask(i, e.getKey(), state, "", state.ended);
-          if (haltedBy != null) {
-            return Action.HALT;
-          }
-          worst = worst.max(a);
-        }
-        maxHoldback = Math.max(maxHoldback, state.holdbacks[i]);
+      // An open channel gets an empty chunk; an ended one is asked to end again.
+      worst = worst.max(feed(e.getKey(), state, "", state.ended, true));
+      if (haltedBy != null) {
+        return Action.HALT;
       }
-      state.maxHoldback = maxHoldback;
     }
     return worst;
   }
@@ -201,14 +193,21 @@ public final class StreamingGuardSession {
   }
 
   private Action feed(Channel channel, ChannelState state, CharSequence delta, boolean end) {
+    return feed(channel, state, delta, end, false);
+  }
+
+  /** Feeds every stage, or with {@code holdingOnly} those that hold text of the channel back. */
+  private Action feed(Channel channel, ChannelState state, CharSequence delta, boolean end, boolean holdingOnly) {
     Action worst = Action.ALLOW;
     int maxHoldback = 0;
     for (int i = 0; i < slots.length; i++) {
-      Action a = ask(i, channel, state, delta, end);
-      if (haltedBy != null) {
-        return Action.HALT;
+      if (!holdingOnly || state.holdbacks[i] > 0) {
+        Action a = ask(i, channel, state, delta, end);
+        if (haltedBy != null) {
+          return Action.HALT;
+        }
+        worst = worst.max(a);
       }
-      worst = worst.max(a);
       maxHoldback = Math.max(maxHoldback, state.holdbacks[i]);
     }
     state.maxHoldback = maxHoldback;
