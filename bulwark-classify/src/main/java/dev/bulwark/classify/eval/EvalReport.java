@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bulwark.classify.Category;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +25,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.SortedMap;
@@ -133,6 +135,7 @@ public final class EvalReport {
   private final SortedMap<String, Group> categories;
   private final Confusion overRefusal;
   private final Confusion alarmingAllowed;
+  private final @Nullable Group jailbreakDetection;
   private final ObjectNode json;
 
   private EvalReport(Builder b, List<ScoredItem> items) {
@@ -165,6 +168,7 @@ public final class EvalReport {
         });
     this.categories = Collections.unmodifiableSortedMap(groups);
 
+    this.jailbreakDetection = jailbreakDetection(items, negatives);
     this.overRefusal = overall.atThreshold();
     this.alarmingAllowed =
         Metrics.of(
@@ -174,6 +178,32 @@ public final class EvalReport {
                     .toList())
             .at(threshold);
     this.json = buildJson();
+  }
+
+  /**
+   * The {@code jailbreak} category as a detector of wrappers: lines labelled {@code jailbreak} (a
+   * wrapper around any payload) against all negatives, each scored by its jailbreak probability alone
+   * rather than the overall score, so that another category's false positives do not set its
+   * threshold. Null when no line is labelled {@code jailbreak}.
+   */
+  private @Nullable Group jailbreakDetection(List<ScoredItem> items, List<ScoredItem> negatives) {
+    List<ScoredItem> wrapped = items.stream().filter(i -> i.label().equals("jailbreak")).map(EvalReport::byJailbreak).toList();
+    if (wrapped.isEmpty()) {
+      return null;
+    }
+    return group("jailbreak_detection", NegativeSet.ALL, wrapped,
+        negatives.stream().map(EvalReport::byJailbreak).toList(), null);
+  }
+
+  private static ScoredItem byJailbreak(ScoredItem i) {
+    return new ScoredItem(i.id(), i.text(), i.positive(), i.label(), i.category(),
+        i.probabilities().get(Category.JAILBREAK), i.probabilities(), i.stage(), i.view(), i.escalated(),
+        i.latencyNanos(), i.streaming());
+  }
+
+  /** The jailbreak category's detection of wrappers, when the data has {@code jailbreak} lines. */
+  public Optional<Group> jailbreakDetection() {
+    return Optional.ofNullable(jailbreakDetection);
   }
 
   private Group group(
@@ -313,6 +343,10 @@ public final class EvalReport {
     root.set("overall", groupJson(overall));
     ObjectNode cats = root.putObject("categories");
     categories.forEach((name, g) -> cats.set(name, groupJson(g)));
+    if (jailbreakDetection != null) {
+      // Beside the stable shape, not inside it: scored by the jailbreak probability, not the overall score.
+      root.set("jailbreak_detection", groupJson(jailbreakDetection));
+    }
 
     ObjectNode config = root.putObject("config");
     config.put("title", title);

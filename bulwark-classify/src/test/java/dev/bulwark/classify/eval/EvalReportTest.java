@@ -331,4 +331,34 @@ class EvalReportTest {
     n.fieldNames().forEachRemaining(names::add);
     return names;
   }
+
+  @Test
+  void metricsJson_jailbreakLines_detectionScoredByTheJailbreakProbabilityAlone() throws Exception {
+    // Wrappers whose jailbreak probability is above every negative's jailbreak probability, while one
+    // negative's other category scores higher than both overall (it would set a shared threshold).
+    List<ScoredItem> items = List.of(
+        wrapper("w1", 0.6), wrapper("w2", 0.5),
+        EvalItems.negative("n1", null, 0.95), EvalItems.negative("n2", null, 0.1),
+        EvalItems.negative("n3", null, 0.05), EvalItems.negative("n4", null, 0.0));
+
+    JsonNode root = json(report(items));
+
+    JsonNode d = root.get("jailbreak_detection");
+    assertThat(d.get("n_positive").asInt()).isEqualTo(2);
+    assertThat(d.get("n_negative").asInt()).isEqualTo(4);
+    assertThat(d.get("auroc").asDouble()).isEqualTo(1.0);
+    assertThat(d.get("recall_at_fpr").get("0.05").asDouble()).isEqualTo(1.0);
+    // By the overall score the wrappers rank below a negative.
+    assertThat(root.get("overall").get("auroc").asDouble()).isLessThan(1.0);
+  }
+
+  @Test
+  void metricsJson_noJailbreakLines_noDetectionGroup() throws Exception {
+    assertThat(json(report(items())).has("jailbreak_detection")).isFalse();
+  }
+
+  private static ScoredItem wrapper(String id, double jailbreak) {
+    return new ScoredItem(id, "a wrapped request " + id, true, "jailbreak", null, jailbreak,
+        dev.bulwark.classify.Probabilities.of(0, 0, 0, 0, jailbreak, 0), "stage1", "raw", false, 1_000L, null);
+  }
 }
