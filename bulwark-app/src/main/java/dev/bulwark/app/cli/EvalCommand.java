@@ -9,6 +9,7 @@ import dev.bulwark.classify.cascade.CompletionStream;
 import dev.bulwark.classify.data.Example;
 import dev.bulwark.classify.data.ExampleKind;
 import dev.bulwark.classify.data.ExampleReader;
+import dev.bulwark.classify.data.Label;
 import dev.bulwark.classify.data.ReadResult;
 import dev.bulwark.classify.eval.EvalReport;
 import dev.bulwark.classify.eval.ScoredItem;
@@ -76,10 +77,17 @@ public final class EvalCommand implements Callable<Integer> {
     ReadResult read = new ExampleReader().read(data);
     read.errors().forEach(e -> err.println("bulwark: skipped " + e));
     ExampleKind want = kind.equals("prompt") ? ExampleKind.PROMPT : ExampleKind.COMPLETION;
-    List<Example> examples = read.examples().stream().filter(e -> e.kind() == want).toList();
-    int otherKind = read.examples().size() - examples.size();
+    List<Example> ofKind = read.examples().stream().filter(e -> e.kind() == want).toList();
+    int otherKind = read.examples().size() - ofKind.size();
     if (otherKind > 0) {
       err.println("bulwark: skipped " + otherKind + " lines that are not " + kind + " lines");
+    }
+    // A red-team opening is neither a positive nor a clean negative; training's dev figures leave
+    // these lines out too, so evaluating the split `train --write-splits` wrote gives the same numbers.
+    List<Example> examples = ofKind.stream().filter(e -> e.label() != Label.RED_TEAM_ATTEMPT).toList();
+    int redTeam = ofKind.size() - examples.size();
+    if (redTeam > 0) {
+      err.println("bulwark: left out " + redTeam + " red_team_attempt lines (neither harmful nor benign)");
     }
     if (examples.isEmpty()) {
       err.println("bulwark: no " + kind + " lines to evaluate in " + data);
