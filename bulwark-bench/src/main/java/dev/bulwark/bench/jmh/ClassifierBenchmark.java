@@ -40,7 +40,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@link #streamEscalatingChunkInline} and {@link #streamEscalatingChunkBackground}: the time a
  *       stream's own thread (the gateway's event loop) spends per 16-character chunk of a completion
  *       whose every decision point goes to stage 2 (a band over the whole range, the worst case), with
- *       stage 2 inline and with stage 2 on a pool thread as {@code serve} runs it.
+ *       stage 2 inline and with stage 2 on a pool thread as {@code serve} runs it;
+ *   <li>{@link #streamLongExchange}: one whole long exchange streamed and finished (a 2,200-char prompt
+ *       as context, a ~3,700-char completion in word tokens): where the prompt's end, read again for
+ *       every window and checkpoint, used to cost more than the completion itself.
  * </ul>
  *
  * <p>Run: {@code bench/jmh.sh ClassifierBenchmark}.
@@ -81,6 +84,8 @@ public class ClassifierBenchmark {
   private CompletionStream inlineStream;
   private CompletionStream backgroundStream;
   private String[] chunks;
+  private String longPrompt;
+  private String[] longTokens;
   private int next;
   private int benign;
 
@@ -99,6 +104,8 @@ public class ClassifierBenchmark {
       t.setDaemon(true);
       return t;
     });
+    longPrompt = BenchText.words(400);
+    longTokens = BenchText.words(650).split("(?<= )");
     String text = String.join("", tokens);
     chunks = new String[TOKENS];
     for (int i = 0; i < TOKENS; i++) {
@@ -151,5 +158,14 @@ public class ClassifierBenchmark {
   @Benchmark
   public Probabilities streamEscalatingChunkBackground() {
     return backgroundStream.append(chunks[next++ & (TOKENS - 1)]);
+  }
+
+  @Benchmark
+  public Probabilities streamLongExchange() {
+    CompletionStream s = stage1.openCompletion(longPrompt, 512);
+    for (String t : longTokens) {
+      s.append(t);
+    }
+    return s.finish();
   }
 }

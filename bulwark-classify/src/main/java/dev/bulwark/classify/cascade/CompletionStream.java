@@ -71,6 +71,11 @@ public final class CompletionStream {
 
   private final Cascade cascade;
   private final String context;
+  /**
+   * The context read once, for the second window on and for checkpoints' views: each would otherwise
+   * hash the prompt's end again (up to 2,048 chars). Not read for a completion that needs one window.
+   */
+  private Stage1Model.@Nullable Context contextRead;
   private final int checkpointChars;
   private final Stage1Model model;
   private final @Nullable Stage2Model stage2;
@@ -294,7 +299,7 @@ public final class CompletionStream {
       closed = closed.maxWith(older.current());
     }
     older = newer;
-    newer = model.open(context);
+    newer = model.open(contextRead());
     newerIndex++;
   }
 
@@ -469,7 +474,7 @@ public final class CompletionStream {
     if (text.views().size() <= 2) {
       return; // raw and normalized only: stage 1 has read them incrementally
     }
-    Cascade.Best best = cascade.bestCompletionView(context, text);
+    Cascade.Best best = cascade.bestCompletionView(contextRead(), text);
     if (best.view().equals("raw") || best.view().equals("normalized")) {
       return;
     }
@@ -494,6 +499,15 @@ public final class CompletionStream {
       escalations++;
     }
     raise(c.probabilities(), c.decidedBy(), c.view());
+  }
+
+  private Stage1Model.Context contextRead() {
+    Stage1Model.Context c = contextRead;
+    if (c == null) {
+      c = model.context(context);
+      contextRead = c;
+    }
+    return c;
   }
 
   private void raise(Probabilities p, String by, String viewName) {

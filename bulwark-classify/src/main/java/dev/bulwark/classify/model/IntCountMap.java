@@ -23,6 +23,39 @@ final class IntCountMap {
     shift = 32 - Integer.numberOfTrailingZeros(capacity);
   }
 
+  /**
+   * An independent copy with the same keys, counts and order, with room for {@code expected} keys in
+   * all (so that a copy about to take many more keys does not grow step by step).
+   */
+  IntCountMap copy(int expected) {
+    IntCountMap c = new IntCountMap(Math.max(expected, size));
+    if (c.keys.length == keys.length) {
+      c.keys = keys.clone();
+      c.counts = counts.clone();
+      c.order = order.clone();
+      c.size = size;
+      return c;
+    }
+    for (int j = 0; j < size; j++) {
+      int key = order[j];
+      int count = get(key);
+      c.put(key, count);
+    }
+    return c;
+  }
+
+  /** Inserts an absent key with its count (for copies); the table has room. */
+  private void put(int key, int count) {
+    int mask = keys.length - 1;
+    int i = slot(key);
+    while (keys[i] != 0) {
+      i = (i + 1) & mask;
+    }
+    keys[i] = key + 1;
+    counts[i] = count;
+    order[size++] = key;
+  }
+
   /** The count of {@code key}, 0 when absent. */
   int get(int key) {
     int stored = key + 1;

@@ -160,6 +160,53 @@ public final class Stage1Model {
     return new Stream(requireNonNull(context, "context"), 256);
   }
 
+  /**
+   * Reads a context once, so that many streams and scores can start from it without hashing it again
+   * (a completion's windows, views and checkpoints all read the same prompt). Starting from it gives
+   * exactly what starting from the context's text gives.
+   */
+  public Context context(String context) {
+    Stream s = new Stream(requireNonNull(context, "context"), 4 * context.length() + 16);
+    return new Context(this, s.counts, s.sum.clone(), s.total);
+  }
+
+  /** Opens a stream on a context read by {@link #context(String)} of this model. */
+  public Stream open(Context context) {
+    return new Stream(own(context), context.counts.size() + 256);
+  }
+
+  /** {@link #score(String, String)} on a context read once. */
+  public Probabilities score(Context context, String text) {
+    Stream s = new Stream(own(context), context.counts.size() + 4 * text.length() + 16);
+    s.feed(text);
+    return s.current();
+  }
+
+  private Context own(Context context) {
+    if (requireNonNull(context, "context").model != this) {
+      throw new IllegalArgumentException("the context was read by another model");
+    }
+    return context;
+  }
+
+  /**
+   * A context's features, read once by {@link #context(String)}. Immutable: streams opened on it copy
+   * its counts.
+   */
+  public static final class Context {
+    private final Stage1Model model;
+    private final IntCountMap counts;
+    private final double[] sum;
+    private final long total;
+
+    private Context(Stage1Model model, IntCountMap counts, double[] sum, long total) {
+      this.model = model;
+      this.counts = counts;
+      this.sum = sum;
+      this.total = total;
+    }
+  }
+
   /** A stream whose count table is sized for the whole text up front: no rehashing while scoring. */
   private Stream sized(String context, String text) {
     // A few distinct features per character at most (three char n-grams, a word, a bigram).
@@ -306,6 +353,15 @@ public final class Stage1Model {
     private final double[] scratch = new double[K];
     private final IntConsumer sink = this::add;
     private long total;
+
+    /** On a context already read: its counts copied, its sums taken as they are, then the same as reading it. */
+    private Stream(Context context, int expectedFeatures) {
+      this.counts = context.counts.copy(expectedFeatures);
+      System.arraycopy(context.sum, 0, sum, 0, K);
+      this.total = context.total;
+      this.pending = new int[features.maxPending()];
+      this.cursor = features.cursor(FeatureHasher.Namespace.TEXT);
+    }
 
     private Stream(String context, int expectedFeatures) {
       this.counts = new IntCountMap(expectedFeatures);

@@ -54,6 +54,28 @@ class Stage1StreamingProperties {
     }
   }
 
+  @Property(tries = 300)
+  void contextReadOnce_anyChunking_equalsReadingTheContextTextEachTime(
+      @ForAll("texts") String context,
+      @ForAll("texts") String text,
+      @ForAll @IntRange(min = 1, max = 12) int maxChunk,
+      @ForAll long seed) {
+    Stage1Model.Context read = MODEL.context(context);
+    Stage1Model.Stream once = MODEL.open(read);
+    Stage1Model.Stream again = MODEL.open(context);
+    Random random = new Random(seed);
+    int at = 0;
+    while (at < text.length()) {
+      int end = Math.min(text.length(), at + 1 + random.nextInt(maxChunk));
+      String chunk = text.substring(at, end);
+      assertThat(once.append(chunk).toArray()).containsExactly(again.append(chunk).toArray());
+      at = end;
+    }
+    assertThat(MODEL.score(read, text)).isEqualTo(MODEL.score(context, text));
+    // The context is shared, not consumed: a second stream on it starts from the same place.
+    assertThat(MODEL.open(read).append(text)).isEqualTo(MODEL.score(context, text));
+  }
+
   @Provide
   Arbitrary<String> texts() {
     return Arbitraries.strings().withChars("abcAB cd.,\n\t\u00e9-").ofMaxLength(60);
