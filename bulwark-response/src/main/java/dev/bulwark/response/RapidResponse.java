@@ -155,7 +155,9 @@ public final class RapidResponse {
     this.vocabulary = b.vocabulary;
     this.proliferation = b.proliferation;
     this.classifierPatch = b.classifierPatch;
-    this.stage2Embeddings = b.stage2Embeddings != null ? b.stage2Embeddings : Stage2Embeddings.defaults(b.embeddingCache);
+    this.stage2Embeddings = b.stage2Embeddings != null ? b.stage2Embeddings
+        : b.embeddingCacheOnFirstUse != null ? Stage2Embeddings.onFirstUse(b.embeddingCacheOnFirstUse)
+            : Stage2Embeddings.defaults(b.embeddingCache);
     this.gate = b.sharedGate != null ? b.sharedGate : new ValidationGate(b.gate, clock);
     this.registry = new Registry(store.jdbc(), audit);
     this.deployments = new Deployments(store.jdbc(), registry, audit);
@@ -880,6 +882,7 @@ public final class RapidResponse {
     private Proliferator.Settings proliferation = Proliferator.Settings.defaults();
     private ClassifierPatcher.@Nullable Settings classifierPatch = ClassifierPatcher.Settings.defaults();
     private @Nullable EmbeddingCache embeddingCache;
+    private @Nullable Supplier<@Nullable EmbeddingCache> embeddingCacheOnFirstUse;
     private @Nullable Stage2Embeddings stage2Embeddings;
     private ValidationGate.Settings gate = ValidationGate.Settings.defaults();
     private @Nullable ValidationGate sharedGate;
@@ -979,6 +982,19 @@ public final class RapidResponse {
      */
     public Builder embeddingCache(EmbeddingCache cache) {
       this.embeddingCache = requireNonNull(cache, "cache");
+      this.embeddingCacheOnFirstUse = null;
+      return this;
+    }
+
+    /**
+     * As {@link #embeddingCache}, opened by {@code cache} when a stage-2 fine-tune first needs a window
+     * it has not embedded ({@link Stage2Embeddings#onFirstUse}), so that a patch that never gets there
+     * leaves the cache alone; {@code cache} should memoize, and may answer null (no cache). For a
+     * one-shot process (the CLI's patch).
+     */
+    public Builder embeddingCacheOnFirstUse(Supplier<@Nullable EmbeddingCache> cache) {
+      this.embeddingCacheOnFirstUse = requireNonNull(cache, "cache");
+      this.embeddingCache = null;
       return this;
     }
 

@@ -80,6 +80,9 @@ public final class ResponseStore {
    * incident's id.
    */
   public record Origin(String kind, String ref) {
+    /** The kind of {@link #incidentExchange} rows. */
+    public static final String INCIDENT_EXCHANGE = "incident_exchange";
+
     public Origin {
       requireNonNull(kind, "kind");
       requireNonNull(ref, "ref");
@@ -88,9 +91,17 @@ public final class ResponseStore {
       }
     }
 
-    /** A monitor incident. */
+    /** A monitor incident: the row of its first report. */
     public static Origin incident(String incidentId) {
       return new Origin("incident", incidentId);
+    }
+
+    /**
+     * One exchange kept behind a monitor incident (its event's {@code seq}): the row that makes each
+     * exchange reported once, whether in the incident's first report or in a follow-up.
+     */
+    public static Origin incidentExchange(String incidentId, long seq) {
+      return new Origin(INCIDENT_EXCHANGE, incidentId + "#" + seq);
     }
 
     @Override
@@ -117,7 +128,22 @@ public final class ResponseStore {
    */
   public Optional<Report> insertReport(NewReport r, String familyId, @Nullable String newFamilyName,
       @Nullable String duplicateOf, String dedupKey, Instant at, @Nullable Origin origin, String takenBy) {
+    return insertReport(r, familyId, newFamilyName, duplicateOf, dedupKey, at,
+        origin == null ? List.of() : List.of(origin), takenBy);
+  }
+
+  /**
+   * As {@link #insertReport(NewReport, String, String, String, String, Instant, Origin, String)}, with
+   * several origins taken in together (an incident and each exchange the report holds): all of them or
+   * none. When any was taken already, nothing is written.
+   *
+   * @param origins where it came from, each to be taken in once; empty for none
+   * @return the report, or empty when one of the origins was taken already
+   */
+  public Optional<Report> insertReport(NewReport r, String familyId, @Nullable String newFamilyName,
+      @Nullable String duplicateOf, String dedupKey, Instant at, List<Origin> origins, String takenBy) {
     requireNonNull(takenBy, "takenBy");
+    List<Origin> all = List.copyOf(origins);
     try {
       return Optional.of(db.inTransaction("storing a report", tx -> {
         if (newFamilyName != null) {
@@ -125,15 +151,14 @@ public final class ResponseStore {
               familyId, newFamilyName, Family.Status.OPEN.wireName(), Jdbc.micros(at), Jdbc.micros(at), "{}");
         }
         Report stored = insertReport(tx, r, familyId, duplicateOf, dedupKey, at);
-        if (origin == null) {
-          return stored;
-        }
         // Last: a concurrent intake of the same origin waits here (PostgreSQL) or could not begin
         // (SQLite's transactions take the write lock first), then finds the row and rolls back all of it.
-        if (tx.update("INSERT INTO response_report_origins (origin, ref, report_id, taken_at, taken_by)"
-            + " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", origin.kind(), origin.ref(), stored.id(),
-            Jdbc.micros(at), takenBy) == 0) {
-          throw new OriginTaken();
+        for (Origin origin : all) {
+          if (tx.update("INSERT INTO response_report_origins (origin, ref, report_id, taken_at, taken_by)"
+              + " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", origin.kind(), origin.ref(), stored.id(),
+              Jdbc.micros(at), takenBy) == 0) {
+            throw new OriginTaken();
+          }
         }
         return stored;
       }));
@@ -159,6 +184,31 @@ public final class ResponseStore {
     return db.update("INSERT INTO response_report_origins (origin, ref, report_id, taken_at, taken_by, note)"
         + " VALUES (?, ?, NULL, ?, ?, ?) ON CONFLICT DO NOTHING", origin.kind(), origin.ref(), Jdbc.micros(at), takenBy,
         note) == 1;
+  }
+
+  /**
+   * Records origins that were looked at in one transaction, each unless it was taken already: with
+   * {@code reportId} null, ones that held nothing to report ({@code note} says why); with a report, ones
+   * that report already holds (an incident's exchanges its first report took in before exchanges had
+   * rows of their own).
+   *
+   * @return how many rows were written
+   */
+  public int markOrigins(List<Origin> origins, @Nullable String reportId, String takenBy, @Nullable String note,
+      Instant at) {
+    requireNonNull(takenBy, "takenBy");
+    if (origins.isEmpty()) {
+      return 0;
+    }
+    return db.inTransaction("recording origins", tx -> {
+      int n = 0;
+      for (Origin o : origins) {
+        n += tx.update("INSERT INTO response_report_origins (origin, ref, report_id, taken_at, taken_by, note)"
+            + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", o.kind(), o.ref(), reportId, Jdbc.micros(at),
+            takenBy, note);
+      }
+      return n;
+    });
   }
 
   /** Whether an origin was taken in already (with a report or without). */

@@ -21,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -145,6 +146,70 @@ class PatchLeaseTest {
         .satisfies(e -> assertThat(e).contains("\"actor\":\"bob\"", "\"holder\":\"server-a\"", family));
     assertThat(new Leases(new ResponseStore(storeB).jdbc(), clock).current("patch:" + family))
         .as("released when the patch ended").isEmpty();
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.bulwark.response.TestStores#dialects")
+  void leaseRenewal_patchRunsLongerThanItsLease_staysExclusiveThenStops(Dialect dialect) throws Exception {
+    Store storeA = stores.open(dialect, dir);
+    Store storeB = stores.openAgain();
+    String family = family(storeA, clock);
+    CountDownLatch aInside = new CountDownLatch(1);
+    CountDownLatch finish = new CountDownLatch(1);
+    // The CLI's patch, held where it reads its training data while the clock runs past its lease.
+    RapidResponse cli = TestStores.quick(storeA, clock, ValidationGate.Settings.defaults(), () -> {
+      aInside.countDown();
+      try {
+        finish.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return Fixtures.pool();
+    }).holder("cli").build();
+    RapidResponse server = TestStores.quick(storeB, clock, ValidationGate.Settings.defaults(), Fixtures::pool)
+        .holder("server-b").build();
+    Leases leases = new Leases(new ResponseStore(storeB).jdbc(), clock);
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "lease-renewal-test");
+      t.setDaemon(true);
+      return t;
+    });
+    ExecutorService patching = Executors.newSingleThreadExecutor();
+    LeaseRenewal renewal = LeaseRenewal.start(cli, scheduler, Duration.ofMillis(10));
+    try {
+      Future<RapidResponse.Outcome> running = patching.submit(() -> {
+        try (renewal) {
+          return cli.respond(family, RapidResponse.Options.defaults("ana"));
+        }
+      });
+      assertThat(aInside.await(60, TimeUnit.SECONDS)).isTrue();
+      for (int i = 0; i < 4; i++) {
+        clock.advance(Duration.ofMinutes(5));
+        Instant wanted = clock.instant().plus(RapidResponse.DEFAULT_PATCH_LEASE);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!leases.current("patch:" + family).orElseThrow().expiresAt().equals(wanted)
+            && System.nanoTime() < deadline) {
+          Thread.sleep(5);
+        }
+        assertThat(leases.current("patch:" + family)).as("renewed after %d minutes", 5 * (i + 1))
+            .hasValueSatisfying(l -> assertThat(l.expiresAt()).isEqualTo(wanted));
+      }
+      try {
+        assertThatThrownBy(() -> server.respond(family, RapidResponse.Options.defaults("bob")))
+            .as("20 minutes into a 15-minute lease, still the CLI's")
+            .isInstanceOf(PatchInProgressException.class).hasMessageContaining("cli");
+      } finally {
+        finish.countDown();
+      }
+      assertThat(running.get(5, TimeUnit.MINUTES).attempts()).isNotEmpty();
+    } finally {
+      finish.countDown();
+      patching.shutdownNow();
+      scheduler.shutdownNow();
+    }
+
+    assertThat(renewal.stopped()).as("stopped when the patch ended").isTrue();
+    assertThat(leases.current("patch:" + family)).as("released when the patch ended").isEmpty();
   }
 
   @Test

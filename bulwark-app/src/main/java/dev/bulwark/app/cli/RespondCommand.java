@@ -1,6 +1,7 @@
 package dev.bulwark.app.cli;
 
 import dev.bulwark.app.Main;
+import dev.bulwark.app.PatchEmbeddingCache;
 import dev.bulwark.app.config.BulwarkConfig;
 import dev.bulwark.app.config.ConfigException;
 import dev.bulwark.response.BugBounty;
@@ -205,8 +206,8 @@ public final class RespondCommand implements Runnable {
           settings = settings.withAutoPatch(autoPatch);
         }
         Path dir = data != null ? data : cfg.response().data();
-        IncidentIntake.Patcher patcher = settings.autoPatch()
-            ? IncidentIntake.Patcher.of(ResponseCommands.responder(cfg, store, dir)) : null;
+        RapidResponse responder = settings.autoPatch() ? ResponseCommands.responder(cfg, store, dir) : null;
+        IncidentIntake.Patcher patcher = responder != null ? IncidentIntake.Patcher.of(responder) : null;
         ResponseStore rs = new ResponseStore(store);
         Audit audit = audit(store);
         audit.record("response.incident_intake.run", Json.object().put("actor", who.name()).put("mode", settings.mode())
@@ -214,7 +215,8 @@ public final class RespondCommand implements Runnable {
         IncidentIntake intake = new IncidentIntake(store, dev.bulwark.response.intake.Intake.withDefaults(rs,
             dev.bulwark.classify.canon.Canonicalizer.defaults(), embedder(), audit), ResponseCommands.reviews(store, null),
             audit, settings, patcher);
-        List<IncidentIntake.Taken> taken = intake.runOnce();
+        List<IncidentIntake.Taken> taken = responder != null
+            ? ResponseCommands.renewingLeases(responder, intake::runOnce) : intake.runOnce();
         for (IncidentIntake.Taken t : taken) {
           out.println(t.incidentId() + ": " + t.note());
         }
@@ -303,6 +305,21 @@ public final class RespondCommand implements Runnable {
     @Option(names = "--canary", split = ",", description = "Deploy as a canary for these policies only")
     List<String> canary = new ArrayList<>();
 
+    @Option(names = "--cache", paramLabel = "DIR",
+        description = "Embedding cache of the stage-2 fine-tune, kept between runs (default: response.embedding_cache,"
+            + " ~/.cache/bulwark/embeddings unless configured; 'none' for no cache)")
+    @Nullable String cache;
+
+    /**
+     * The one line a patch prints when its embedding cache cannot be used (a folder that cannot be
+     * created, a file that is not a cache, a cache a running server or a {@code bulwark train} holds).
+     */
+    static PatchEmbeddingCache.Problems cacheProblems(PrintWriter err) {
+      return (dir, reason) -> err.println("bulwark: the embedding cache " + dir + " cannot be used (" + reason
+          + "); the patch embeds the replayed and calibration prompts without it (--cache DIR picks another folder,"
+          + " --cache none skips it)");
+    }
+
     /** The loop's options as given on the command line (the admin API's patch body maps onto the same). */
     RapidResponse.Options options() {
       return new RapidResponse.Options(seed, !noClassifier, !noExemplars, !noSignature, true,
@@ -311,18 +328,28 @@ public final class RespondCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      PrintWriter err = spec.commandLine().getErr();
+      if (cache != null && cache.isBlank()) {
+        err.println("bulwark: --cache must be a folder's path, or none");
+        return Main.BAD_CONFIG;
+      }
       return withStore(config, spec, (cfg, store, out) -> {
-        RapidResponse rr = ResponseCommands.responder(cfg, store, data);
-        RapidResponse.Outcome outcome = rr.respond(family, options());
-        out.println(family + ": " + outcome.variants() + " variants, " + outcome.twins() + " twins, wrapper " + outcome.wrapper());
-        for (RapidResponse.Attempt a : outcome.attempts()) {
-          out.println(a.release().id() + "  " + a.release().note());
-          print(out, a.gate());
+        // Only the stage-2 fine-tune of a classifier patch reads the cache: without one, leave the folder
+        // alone (a running server may want it).
+        Path folder = noClassifier || noStage2 ? null : PatchEmbeddingCache.folder(cache, cfg.response().embeddingCache());
+        try (PatchEmbeddingCache embeddings = new PatchEmbeddingCache(folder, cacheProblems(err))) {
+          RapidResponse rr = ResponseCommands.cliResponder(cfg, store, data, embeddings::get);
+          RapidResponse.Outcome outcome = ResponseCommands.renewingLeases(rr, () -> rr.respond(family, options()));
+          out.println(family + ": " + outcome.variants() + " variants, " + outcome.twins() + " twins, wrapper " + outcome.wrapper());
+          for (RapidResponse.Attempt a : outcome.attempts()) {
+            out.println(a.release().id() + "  " + a.release().note());
+            print(out, a.gate());
+          }
+          out.println(outcome.deployed() == null ? "nothing deployed" : "deployed " + outcome.deployed().id()
+              + " (deployment " + outcome.deployment().seq() + ")");
+          out.println("timings (s): " + outcome.timings());
+          return outcome.deployed() == null ? Main.FAILED : Main.OK;
         }
-        out.println(outcome.deployed() == null ? "nothing deployed" : "deployed " + outcome.deployed().id()
-            + " (deployment " + outcome.deployment().seq() + ")");
-        out.println("timings (s): " + outcome.timings());
-        return outcome.deployed() == null ? Main.FAILED : Main.OK;
       });
     }
   }

@@ -8,6 +8,7 @@ import dev.bulwark.classify.exemplar.Embedder;
 import dev.bulwark.classify.model.EmbeddingCache;
 import dev.bulwark.classify.model.Encoder;
 import dev.bulwark.gateway.SafeguardPipeline;
+import dev.bulwark.response.LeaseRenewal;
 import dev.bulwark.response.RapidResponse;
 import dev.bulwark.response.TrainingPool;
 import dev.bulwark.response.patch.BaseClassifier;
@@ -20,6 +21,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -68,6 +72,29 @@ public final class ResponseCommands {
    */
   public static RapidResponse responder(BulwarkConfig cfg, Store store, @Nullable Path dataDir,
       @Nullable DeploymentWatcher watcher, @Nullable EmbeddingCache embeddingCache, Clock clock) {
+    RapidResponse.Builder b = builder(cfg, store, dataDir, clock);
+    if (watcher != null) {
+      b.watcher(watcher);
+    }
+    if (embeddingCache != null) {
+      b.embeddingCache(embeddingCache);
+    }
+    return b.build();
+  }
+
+  /**
+   * The CLI's responder (no watcher) with the embedding cache {@code embeddingCache} opens when a
+   * classifier patch's stage-2 fine-tune first needs it: a patch that fails, is refused or skips stage 2
+   * before then leaves the folder alone.
+   *
+   * @param embeddingCache opens (once) the cache, or answers null for none
+   */
+  static RapidResponse cliResponder(BulwarkConfig cfg, Store store, @Nullable Path dataDir,
+      Supplier<@Nullable EmbeddingCache> embeddingCache) {
+    return builder(cfg, store, dataDir, Clock.systemUTC()).embeddingCacheOnFirstUse(embeddingCache).build();
+  }
+
+  private static RapidResponse.Builder builder(BulwarkConfig cfg, Store store, @Nullable Path dataDir, Clock clock) {
     Supplier<Encoder> encoder = memo(Encoder::minilm);
     Supplier<BaseClassifier> base = memo(() -> baseClassifier(cfg, encoder));
     Path data = dataDir != null ? dataDir : DataSets.DEFAULT_DIR;
@@ -92,13 +119,36 @@ public final class ResponseCommands {
         .pool(pool)
         .evaluationBase(evaluationBase(cfg, base))
         .reviews(reviews(store, null, clock));
-    if (watcher != null) {
-      b.watcher(watcher);
+    return b;
+  }
+
+  /**
+   * Runs {@code work} (a patch, or an intake round that may patch) while {@code responder}'s leases are
+   * renewed on a daemon thread of its own, as a server's shadow timer renews them: a CLI patch that runs
+   * longer than the patch lease stays exclusive. The thread ends with the work, however it ends.
+   */
+  static <T> T renewingLeases(RapidResponse responder, Supplier<T> work) {
+    ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "bulwark-lease-renewal");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      return renewingLeases(responder, renewals, LeaseRenewal.DEFAULT_INTERVAL, work);
+    } finally {
+      renewals.shutdownNow();
     }
-    if (embeddingCache != null) {
-      b.embeddingCache(embeddingCache);
+  }
+
+  /** As {@link #renewingLeases(RapidResponse, Supplier)}, on the caller's scheduler (left running). */
+  static <T> T renewingLeases(RapidResponse responder, ScheduledExecutorService renewals, Duration every,
+      Supplier<T> work) {
+    LeaseRenewal renewing = LeaseRenewal.start(responder, renewals, every);
+    try {
+      return work.get();
+    } finally {
+      renewing.close();
     }
-    return b.build();
   }
 
   static ReviewQueue reviews(Store store, java.util.@Nullable List<String> seniors) {

@@ -3,11 +3,12 @@ package dev.bulwark.app.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.bulwark.app.Main;
+import dev.bulwark.app.PatchEmbeddingCache;
+import dev.bulwark.app.config.ResponseConfig;
 import dev.bulwark.classify.canon.Canonicalizer;
 import dev.bulwark.classify.data.DataSets;
 import dev.bulwark.classify.data.TrainingCorpus;
 import dev.bulwark.classify.model.EmbeddingCache;
-import java.io.IOException;
 import dev.bulwark.classify.model.Encoder;
 import dev.bulwark.classify.model.Stage2Settings;
 import dev.bulwark.classify.model.TrainingSettings;
@@ -116,6 +117,10 @@ public final class TrainCommand implements Callable<Integer> {
         return Main.BAD_CONFIG;
       }
     }
+    if (cache != null && cache.isBlank()) {
+      err.println("bulwark: --cache must be a folder's path, or none");
+      return Main.BAD_CONFIG;
+    }
     if (!(escalationRecall > 0.5 && escalationRecall <= 1)) {
       err.println("bulwark: --escalation-recall must be in (0.5, 1], was " + escalationRecall);
       return Main.BAD_CONFIG;
@@ -140,16 +145,12 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     EmbeddingCache embeddings = null;
-    if (!noStage2 && !"none".equals(cache)) {
-      Path dir = cache != null ? Path.of(cache) : Path.of(System.getProperty("user.home"), ".cache", "bulwark", "embeddings");
-      try {
-        embeddings = EmbeddingCache.open(dir);
-      } catch (IOException | RuntimeException e) {
-        // A cache is a speed-up: held by a running server's rapid response, or unreadable, it costs
-        // time, not the training run.
-        err.println("bulwark: the embedding cache " + dir + " cannot be used (" + e.getMessage()
-            + "); training embeds without it (--cache DIR picks another folder)");
-      }
+    Path dir = PatchEmbeddingCache.folder(cache, ResponseConfig.DEFAULT_EMBEDDING_CACHE);
+    if (!noStage2 && dir != null) {
+      // A cache is a speed-up: held by a running server's rapid response, or unreadable, it costs
+      // time, not the training run.
+      embeddings = PatchEmbeddingCache.openOrWarn(dir, (folder, reason) -> err.println("bulwark: the embedding cache "
+          + folder + " cannot be used (" + reason + "); training embeds without it (--cache DIR picks another folder)"));
     }
     try {
       ClassifierTrainer.Settings settings = new ClassifierTrainer.Settings(

@@ -12,6 +12,7 @@ import dev.bulwark.response.Exchange;
 import dev.bulwark.response.NewReport;
 import dev.bulwark.response.PatchInProgressException;
 import dev.bulwark.response.RapidResponse;
+import dev.bulwark.response.Report;
 import dev.bulwark.response.ReportSource;
 import dev.bulwark.response.ResponseStore;
 import dev.bulwark.response.internal.Audit;
@@ -21,10 +22,13 @@ import dev.bulwark.response.review.ReviewItem;
 import dev.bulwark.response.review.ReviewQueue;
 import dev.bulwark.store.Store;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -38,10 +42,19 @@ import org.slf4j.LoggerFactory;
  * incident becomes one {@link ReportSource#MONITOR monitor} report holding those exchanges, which
  * then goes through the usual deduplication and family grouping.
  *
- * <p>Exactly once per incident: the report, the family it may start and the incident's origin row
- * ({@code response_report_origins}, keyed by the incident id) commit in one transaction, so two
- * servers running the intake, a rerun, or a restart never make a second report. A false-positive
- * incident is not taken in.
+ * <p>Exactly once per exchange: the report, the family it may start, the incident's origin row
+ * ({@code response_report_origins}, keyed by the incident id) and one origin row per exchange it holds
+ * (keyed by incident and event) commit in one transaction, so two servers running the intake, a rerun,
+ * or a restart never report an exchange twice. A false-positive incident is not taken in.
+ *
+ * <p>Evidence that joins an incident after its report was made (the same account, the incident still
+ * open) becomes a <em>follow-up</em> report: a new {@code monitor} report of the new exchanges only,
+ * titled as a follow-up of the incident's first report and with the same external reference (the
+ * incident id). Not an addition to the first report: a report is immutable once stored (its dedup key
+ * hashes its exchanges and later duplicates point at it; intake's family signatures, patches and STIX
+ * exports were built from it as it was), and a new report goes through deduplication (evidence that
+ * repeats a known attack patches nothing) and grouping (the account may have moved to another
+ * technique, which is another family) like any other.
  *
  * <p>Then, by configuration ({@link Settings#autoPatch()}, audited with every intake): by default a
  * review item asks a person to patch the family ({@code bulwark respond patch}, or the admin API);
@@ -124,9 +137,11 @@ public final class IncidentIntake {
    * @param reviewItem the review item opened, or null
    * @param patch what the automatic patch did, or null when it did not run
    * @param note one line: what happened
+   * @param follows the incident's first report when this one is a follow-up (evidence added after
+   *     it), else null
    */
   public record Taken(String incidentId, Intake.@Nullable Result result, @Nullable String reviewItem,
-      RapidResponse.@Nullable Outcome patch, String note) {}
+      RapidResponse.@Nullable Outcome patch, String note, @Nullable String follows) {}
 
   public IncidentIntake(Store store, Intake intake, ReviewQueue reviews, Audit audit, Settings settings,
       @Nullable Patcher patcher) {
@@ -147,12 +162,34 @@ public final class IncidentIntake {
     return settings;
   }
 
-  /** The incidents with kept jailbreak exchanges that no intake has taken in yet, oldest first. */
+  /**
+   * The incidents with kept jailbreak exchanges that no intake has taken in yet (a new incident, or new
+   * evidence on one already reported), oldest first.
+   */
   public List<String> pending(int limit) {
     return responses.jdbc().query("SELECT i.id FROM incidents i WHERE i.status <> 'false_positive'"
-        + " AND EXISTS (SELECT 1 FROM incident_exchanges e WHERE e.incident_id = i.id)"
-        + " AND NOT EXISTS (SELECT 1 FROM response_report_origins o WHERE o.origin = 'incident' AND o.ref = i.id)"
+        + " AND EXISTS (SELECT 1 FROM incident_exchanges e WHERE e.incident_id = i.id AND NOT EXISTS ("
+        + EXCHANGE_ROW + "))"
         + " ORDER BY i.opened_at, i.id LIMIT " + Math.max(1, Math.min(limit, 10_000)), rs -> rs.getString(1));
+  }
+
+  /** The origin row of the kept exchange {@code e} ({@link ResponseStore.Origin#incidentExchange}). */
+  private static final String EXCHANGE_ROW = "SELECT 1 FROM response_report_origins o WHERE o.origin = '"
+      + ResponseStore.Origin.INCIDENT_EXCHANGE + "' AND o.ref = e.incident_id || '#' || CAST(e.seq AS TEXT)";
+
+  /** The events of the incident's kept exchanges that an intake has looked at. */
+  private Set<Long> takenSeqs(String incidentId) {
+    return new HashSet<>(responses.jdbc().query("SELECT e.seq FROM incident_exchanges e WHERE e.incident_id = ?"
+        + " AND EXISTS (" + EXCHANGE_ROW + ")", rs -> rs.getLong(1), incidentId));
+  }
+
+  /** The first report taken in from the incident (its first report, or its first follow-up if that had none). */
+  private Optional<Report> firstReport(String incidentId) {
+    return responses.jdbc().queryOne("SELECT r.id FROM response_reports r WHERE r.source = ? AND r.external_ref = ?"
+        + " AND EXISTS (SELECT 1 FROM response_report_origins o WHERE o.report_id = r.id AND o.origin IN (?, ?))"
+        + " ORDER BY r.received_at, r.id", rs -> rs.getString(1), ReportSource.MONITOR.wireName(), incidentId,
+        ResponseStore.Origin.incident(incidentId).kind(), ResponseStore.Origin.INCIDENT_EXCHANGE)
+        .flatMap(responses::report);
   }
 
   /** One round: takes in every pending incident (at most {@link Settings#batch()}). */
@@ -181,25 +218,72 @@ public final class IncidentIntake {
 
   private Optional<Taken> take(String incidentId) {
     ResponseStore.Origin origin = ResponseStore.Origin.incident(incidentId);
+    Instant now = audit.clock().instant();
     Incident incident = incidents.get(incidentId).orElse(null);
     List<IncidentExchanges.Kept> kept = exchanges.forIncident(incidentId);
+    boolean reported = responses.originTaken(origin);
+    Report first = reported ? firstReport(incidentId).orElse(null) : null;
+    Set<Long> taken = takenSeqs(incidentId);
+    if (reported && taken.isEmpty() && first != null) {
+      // Taken in before exchanges had rows of their own: what the first report holds is not new.
+      List<ResponseStore.Origin> covered = new ArrayList<>();
+      for (IncidentExchanges.Kept k : kept) {
+        if (exchange(k).filter(first.exchanges()::contains).isPresent()) {
+          covered.add(ResponseStore.Origin.incidentExchange(incidentId, k.seq()));
+          taken.add(k.seq());
+        }
+      }
+      responses.markOrigins(covered, first.id(), ACTOR, "in the incident's first report", now);
+    }
+    List<IncidentExchanges.Kept> fresh = new ArrayList<>();
+    List<IncidentExchanges.Kept> noPrompt = new ArrayList<>();
     List<Exchange> examples = new ArrayList<>();
     List<String> reasons = new ArrayList<>();
     boolean redacted = true;
     for (IncidentExchanges.Kept k : kept) {
+      if (taken.contains(k.seq())) {
+        continue;
+      }
+      Optional<Exchange> e = exchange(k);
+      if (e.isEmpty()) {
+        noPrompt.add(k);
+        continue;
+      }
+      fresh.add(k);
+      examples.add(e.get());
       redacted &= k.redacted();
       k.reasons().stream().filter(r -> !reasons.contains(r)).forEach(reasons::add);
-      exchange(k).ifPresent(examples::add);
     }
     if (incident == null || examples.isEmpty()) {
-      String note = incident == null ? "the incident is gone" : "no kept exchange has a prompt";
-      audit.record("response.incident.skipped", Json.object().put("incident", incidentId).put("reason", note));
-      responses.markOriginEmpty(origin, ACTOR, note, audit.clock().instant());
-      return Optional.of(new Taken(incidentId, null, null, null, note));
+      String note = incident == null ? "the incident is gone"
+          : reported ? "no new kept exchange has a prompt" : "no kept exchange has a prompt";
+      List<IncidentExchanges.Kept> looked = new ArrayList<>(noPrompt);
+      looked.addAll(fresh);
+      if (looked.isEmpty()) {
+        // Every kept exchange has its row: another server took them in since this round listed the
+        // incident (what it read of the incident's own row may predate that).
+        return Optional.empty();
+      }
+      audit.record("response.incident.skipped", Json.object().put("incident", incidentId).put("reason", note)
+          .put("exchanges", looked.size()));
+      responses.markOrigins(origins(incidentId, looked), null, ACTOR, note, now);
+      if (!reported) {
+        responses.markOriginEmpty(origin, ACTOR, note, now);
+      }
+      return Optional.of(new Taken(incidentId, null, null, null, note, first == null ? null : first.id()));
     }
-    NewReport report = new NewReport(ReportSource.MONITOR,
-        "monitor incident " + incidentId + ": " + incident.title(), "monitor", null, incidentId, examples);
-    Optional<Intake.Result> submitted = intake.submitOnce(report, ACTOR, origin);
+    // Exchanges without a prompt turn are looked at once, never reported.
+    responses.markOrigins(origins(incidentId, noPrompt), null, ACTOR, "no prompt turn kept", now);
+    List<ResponseStore.Origin> origins = new ArrayList<>();
+    if (!reported) {
+      origins.add(origin);
+    }
+    origins.addAll(origins(incidentId, fresh));
+    String follows = first == null ? null : first.id();
+    String title = follows == null ? "monitor incident " + incidentId + ": " + incident.title()
+        : "monitor incident " + incidentId + " (follow-up to " + follows + "): " + incident.title();
+    NewReport report = new NewReport(ReportSource.MONITOR, title, "monitor", null, incidentId, examples);
+    Optional<Intake.Result> submitted = intake.submitOnce(report, ACTOR, origins);
     if (submitted.isEmpty()) {
       return Optional.empty(); // another server (or an earlier round) took it in
     }
@@ -208,7 +292,11 @@ public final class IncidentIntake {
     ObjectNode ev = Json.object().put("incident", incidentId).put("report", r.report().id())
         .put("family", r.family().id()).put("new_family", r.newFamily()).put("duplicate", r.duplicate())
         .put("exchanges", examples.size()).put("redacted", redacted).put("mode", settings.mode())
-        .put("auto_patch", patch);
+        .put("auto_patch", patch).put("follow_up", follows != null);
+    if (follows != null) {
+      ev.put("follows", follows);
+    }
+    fresh.forEach(k -> ev.withArray("seqs").add(k.seq()));
     reasons.forEach(ev.withArray("reasons")::add);
     audit.record("response.incident.taken", ev);
     String where = r.report().id() + " in " + r.family().id() + (r.newFamily() ? " (new family)"
@@ -217,12 +305,17 @@ public final class IncidentIntake {
         ? "patch it: bulwark respond patch " + r.family().id() + ", or POST /admin/v1/families/" + r.family().id() + "/patch"
         : patch ? "automatic patching is on: check the family's gate results and deployment"
             : "automatic patching is on, but a duplicate adds nothing to patch";
-    ReviewItem item = reviews.enqueue(new ReviewQueue.NewItem("incident", String.format(Locale.ROOT,
-        "monitor incident %s points at a jailbreak (%s): report %s; %s", incidentId,
-        reasons.isEmpty() ? "jailbreak findings" : String.join("; ", reasons), where, next),
-        priority(incident), r.family().id(), examples.get(0), incident.account(), kept.get(0).seq()));
+    String why = reasons.isEmpty() ? "jailbreak findings" : String.join("; ", reasons);
+    String reason = follows == null
+        ? String.format(Locale.ROOT, "monitor incident %s points at a jailbreak (%s): report %s; %s", incidentId, why,
+            where, next)
+        : String.format(Locale.ROOT, "monitor incident %s has %d new jailbreak exchange(s) since report %s (%s):"
+            + " follow-up report %s; %s", incidentId, examples.size(), follows, why, where, next);
+    ReviewItem item = reviews.enqueue(new ReviewQueue.NewItem("incident", reason, priority(incident), r.family().id(),
+        examples.get(0), incident.account(), fresh.get(0).seq()));
     RapidResponse.Outcome outcome = null;
-    String note = "report " + where + ", review item " + item.id();
+    String note = (follows == null ? "report " : "follow-up to " + follows + ": report ") + where + ", review item "
+        + item.id();
     if (patch) {
       Patcher p = requireNonNull(patcher);
       try {
@@ -247,7 +340,11 @@ public final class IncidentIntake {
         note += ", automatic patch failed";
       }
     }
-    return Optional.of(new Taken(incidentId, r, item.id(), outcome, note));
+    return Optional.of(new Taken(incidentId, r, item.id(), outcome, note, follows));
+  }
+
+  private static List<ResponseStore.Origin> origins(String incidentId, List<IncidentExchanges.Kept> kept) {
+    return kept.stream().map(k -> ResponseStore.Origin.incidentExchange(incidentId, k.seq())).toList();
   }
 
   /** A kept exchange as a report's exchange; empty when it kept no prompt turn. */

@@ -99,7 +99,7 @@ public final class Intake {
    * @param actor who submitted it (an admin-API caller's id, a CLI user), for the audit log
    */
   public synchronized Result submit(NewReport r, String actor) {
-    return take(r, actor, null).orElseThrow();
+    return take(r, actor, List.of()).orElseThrow();
   }
 
   /**
@@ -111,13 +111,27 @@ public final class Intake {
    */
   public synchronized Optional<Result> submitOnce(NewReport r, String actor, ResponseStore.Origin origin) {
     requireNonNull(origin, "origin");
-    if (store.originTaken(origin)) {
-      return Optional.empty();
-    }
-    return take(r, actor, origin);
+    return submitOnce(r, actor, List.of(origin));
   }
 
-  private Optional<Result> take(NewReport r, String actor, ResponseStore.@Nullable Origin origin) {
+  /**
+   * Takes a report in unless one of {@code origins} was taken in already: a monitor incident's first
+   * report holds the incident and each of its exchanges, a follow-up the exchanges kept since. The
+   * family it may start, the report and every origin commit together, or nothing does.
+   *
+   * @return what intake did, or empty when an origin was taken already
+   */
+  public synchronized Optional<Result> submitOnce(NewReport r, String actor, List<ResponseStore.Origin> origins) {
+    if (origins.isEmpty()) {
+      throw new IllegalArgumentException("submitOnce needs at least one origin");
+    }
+    if (origins.stream().anyMatch(store::originTaken)) {
+      return Optional.empty();
+    }
+    return take(r, actor, List.copyOf(origins));
+  }
+
+  private Optional<Result> take(NewReport r, String actor, List<ResponseStore.Origin> origins) {
     requireNonNull(r, "r");
     requireNonNull(actor, "actor");
     Instant now = audit.clock().instant();
@@ -163,17 +177,20 @@ public final class Intake {
         .put("duplicate_of", original.map(Report::id).orElse(null))
         .put("reporter", r.reporter())
         .put("actor", actor);
-    if (origin != null) {
-      ev.put("origin", origin.toString());
+    if (!origins.isEmpty()) {
+      ev.put("origin", origins.get(0).toString());
+    }
+    if (origins.size() > 1) {
+      origins.forEach(o -> ev.withArray("origins").add(o.toString()));
     }
     if (r.bounty() != null) {
       ev.put("severity", r.bounty().severity().wireName()).put("reward", r.bounty().reward().wireName());
     }
     audit.record("response.report.received", ev);
     Optional<Report> stored = store.insertReport(r, familyId, newFamilyName, original.map(Report::id).orElse(null), key,
-        now, origin, actor);
+        now, origins, actor);
     if (stored.isEmpty()) {
-      audit.record("response.report.discarded", Json.object().put("origin", String.valueOf(origin)).put("actor", actor)
+      audit.record("response.report.discarded", Json.object().put("origin", origins.get(0).toString()).put("actor", actor)
           .put("dedup_key", key).put("reason", "another process took this origin in first"));
       return Optional.empty();
     }

@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,7 +32,8 @@ import org.jspecify.annotations.Nullable;
  * shared: callers must not change them.
  */
 public final class Stage2Embeddings {
-  private final @Nullable EmbeddingCache cache;
+  /** The on-disk cache, asked for at the first window that misses memory (and then by every miss). */
+  private final Supplier<@Nullable EmbeddingCache> cache;
   private final int parallelism;
   // @GuardedBy("memo")
   private final Map<Key, float[]> memo;
@@ -48,6 +50,11 @@ public final class Stage2Embeddings {
    * @param parallelism encoder threads, at least 1
    */
   public Stage2Embeddings(@Nullable EmbeddingCache cache, int maxEntries, int parallelism) {
+    this(() -> cache, maxEntries, parallelism);
+  }
+
+  private Stage2Embeddings(Supplier<@Nullable EmbeddingCache> cache, int maxEntries, int parallelism) {
+    requireNonNull(cache, "cache");
     if (maxEntries < 1) {
       throw new IllegalArgumentException("maxEntries must be >= 1, was " + maxEntries);
     }
@@ -111,9 +118,19 @@ public final class Stage2Embeddings {
     return new Stage2Embeddings(cache, 12_000, Math.max(1, Runtime.getRuntime().availableProcessors()));
   }
 
-  /** The on-disk cache behind the memory, if any. */
+  /**
+   * As {@link #defaults}, with the on-disk cache opened only when a window misses memory: a process
+   * that never fine-tunes stage 2 (a patch without a classifier, one refused before it, one that skips
+   * stage 2) never opens it, and never holds its file lock. {@code cache} is asked on every miss, so it
+   * should memoize (and may answer null: no cache).
+   */
+  public static Stage2Embeddings onFirstUse(Supplier<@Nullable EmbeddingCache> cache) {
+    return new Stage2Embeddings(cache, 12_000, Math.max(1, Runtime.getRuntime().availableProcessors()));
+  }
+
+  /** The on-disk cache behind the memory, if any (opening it, for one given {@link #onFirstUse}). */
   public @Nullable EmbeddingCache cache() {
-    return cache;
+    return cache.get();
   }
 
   /**
@@ -137,8 +154,9 @@ public final class Stage2Embeddings {
     }
     if (!todo.isEmpty()) {
       List<String> texts = new ArrayList<>(todo);
+      EmbeddingCache disk = cache.get();
       List<float[]> vectors =
-          cache != null ? cache.embedAll(encoder, texts, parallelism) : encoder.embedAll(texts, parallelism);
+          disk != null ? disk.embedAll(encoder, texts, parallelism) : encoder.embedAll(texts, parallelism);
       Map<String, float[]> fresh = new LinkedHashMap<>();
       for (int j = 0; j < texts.size(); j++) {
         fresh.put(texts.get(j), vectors.get(j));
