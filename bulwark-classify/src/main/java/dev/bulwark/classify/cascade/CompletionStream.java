@@ -37,9 +37,9 @@ import org.jspecify.annotations.Nullable;
 public final class CompletionStream {
   /**
    * Below this many characters a stream is not judged yet: a classifier reading "Sure" or "The" sees
-   * one or two features, and a running maximum would keep whatever noise such a prefix scores. The
-   * gateway holds this text back ({@link #judging()} is false) until there is enough to judge, or until
-   * the channel ends and the whole text is judged.
+   * one or two features, and a running maximum would keep whatever noise such a prefix scores. Until
+   * there is enough to judge ({@link #judging()} is false), or the channel ends, the stage holds this
+   * text back unless stage 1 already finds it clearly benign (see {@code ClassifierStage}).
    */
   public static final int MIN_JUDGED_CHARS = 48;
 
