@@ -49,6 +49,9 @@
 #   BENCH_WHOLE_CONCURRENCY  non-streaming concurrencies (default "64"; "" for none)
 #   BENCH_OPEN_CELLS         open-loop cells, MODE:C@RATE (default "stream:64@500": 500 requests a second
 #                            over at most 64 connections, a load every system here can carry; "" for none)
+#   BENCH_SIM_TPS            the simulated model's tokens per second (default 0: as fast as it can);
+#                            e.g. 50 to see what a gateway adds to time to first token at a real
+#                            model's pace (with BENCH_CONCURRENCY=1)
 #   BENCH_SYSTEMS            systems to run (default "direct portkey bulwark-pass bulwark-phrase
 #                            bulwark-default")
 #   BENCH_PORT               first of five ports: simulator, Portkey, Bulwark pass-through, phrase,
@@ -75,6 +78,7 @@ SYSTEM_WARMUP="${BENCH_SYSTEM_WARMUP:-20}"
 CONCURRENCY="${BENCH_CONCURRENCY:-1 16 64}"
 WHOLE_CONCURRENCY="${BENCH_WHOLE_CONCURRENCY-64}"
 OPEN_CELLS="${BENCH_OPEN_CELLS-stream:64@500}"
+SIM_TPS="${BENCH_SIM_TPS:-0}"
 SYSTEMS="${BENCH_SYSTEMS:-direct portkey bulwark-pass bulwark-phrase bulwark-default}"
 PORT="${BENCH_PORT:-18080}"
 PORTKEY_VERSION="${PORTKEY_VERSION:-1.15.2}"
@@ -86,7 +90,7 @@ DEFAULT_PORT=$((PORT + 4))
 APP_JAR="$ROOT/bulwark-app/target/bulwark.jar"
 BENCH_JAR="$ROOT/bulwark-bench/target/bulwark-bench.jar"
 CLK_TCK="$(getconf CLK_TCK 2>/dev/null || echo 100)"
-COMMAND_LINE="bench/gateway.sh (BENCH_DURATION=$DURATION BENCH_WARMUP=$WARMUP BENCH_SYSTEM_WARMUP=$SYSTEM_WARMUP BENCH_CONCURRENCY='$CONCURRENCY' BENCH_WHOLE_CONCURRENCY='$WHOLE_CONCURRENCY' BENCH_OPEN_CELLS='$OPEN_CELLS' BENCH_SYSTEMS='$SYSTEMS')"
+COMMAND_LINE="bench/gateway.sh (BENCH_DURATION=$DURATION BENCH_WARMUP=$WARMUP BENCH_SYSTEM_WARMUP=$SYSTEM_WARMUP BENCH_CONCURRENCY='$CONCURRENCY' BENCH_WHOLE_CONCURRENCY='$WHOLE_CONCURRENCY' BENCH_OPEN_CELLS='$OPEN_CELLS' BENCH_SYSTEMS='$SYSTEMS' BENCH_SIM_TPS=$SIM_TPS)"
 # The load generator's own JVM: a fixed, small heap, so that heap resizing does not move its numbers.
 GEN_JAVA_OPTS="${BENCH_GENERATOR_JAVA_OPTS:--Xms256m -Xmx512m}"
 
@@ -251,7 +255,7 @@ fi
 log "starting the simulated upstream on port $SIM_PORT ..."
 # shellcheck disable=SC2086
 java ${BULWARK_JAVA_OPTS:-} -jar "$APP_JAR" simulate-upstream --port "$SIM_PORT" --instances 2 \
-  --ttft-ms 0 --tokens-per-second 0 > "$WORK/simulator.out" 2> "$WORK/simulator.log" &
+  --ttft-ms 0 --tokens-per-second "$SIM_TPS" > "$WORK/simulator.out" 2> "$WORK/simulator.log" &
 SIM_PID=$!
 PIDS+=("$SIM_PID")
 wait_http "http://127.0.0.1:$SIM_PORT/healthz" simulator "$SIM_PID"
