@@ -206,7 +206,14 @@ public final class RespondCommand implements Runnable {
           settings = settings.withAutoPatch(autoPatch);
         }
         Path dir = data != null ? data : cfg.response().data();
-        RapidResponse responder = settings.autoPatch() ? ResponseCommands.responder(cfg, store, dir) : null;
+        // Automatic patches fine-tune stage 2 too: the configured embedding cache, opened only if one does.
+        PatchEmbeddingCache embeddings = new PatchEmbeddingCache(
+            settings.autoPatch() ? PatchEmbeddingCache.folder(null, cfg.response().embeddingCache()) : null,
+            (folder, reason) -> spec.commandLine().getErr().println("bulwark: the embedding cache " + folder
+                + " cannot be used (" + reason + "); automatic patches embed without it"
+                + " (response.embedding_cache picks another folder, or none)"));
+        RapidResponse responder = settings.autoPatch()
+            ? ResponseCommands.cliResponder(cfg, store, dir, embeddings::get) : null;
         IncidentIntake.Patcher patcher = responder != null ? IncidentIntake.Patcher.of(responder) : null;
         ResponseStore rs = new ResponseStore(store);
         Audit audit = audit(store);
@@ -215,8 +222,10 @@ public final class RespondCommand implements Runnable {
         IncidentIntake intake = new IncidentIntake(store, dev.bulwark.response.intake.Intake.withDefaults(rs,
             dev.bulwark.classify.canon.Canonicalizer.defaults(), embedder(), audit), ResponseCommands.reviews(store, null),
             audit, settings, patcher);
-        List<IncidentIntake.Taken> taken = responder != null
-            ? ResponseCommands.renewingLeases(responder, intake::runOnce) : intake.runOnce();
+        List<IncidentIntake.Taken> taken;
+        try (embeddings) {
+          taken = responder != null ? ResponseCommands.renewingLeases(responder, intake::runOnce) : intake.runOnce();
+        }
         for (IncidentIntake.Taken t : taken) {
           out.println(t.incidentId() + ": " + t.note());
         }
