@@ -1,6 +1,7 @@
 package dev.bulwark.classify.cascade;
 
 import dev.bulwark.classify.Probabilities;
+import dev.bulwark.classify.canon.CanonicalText;
 import dev.bulwark.classify.canon.StreamingNormalizer;
 import dev.bulwark.classify.model.Stage1Model;
 import dev.bulwark.classify.model.Stage2Model;
@@ -111,6 +112,9 @@ public final class CompletionStream {
   /** Where the first of {@link #deferredLater}'s points started: what stays held once pending is in. */
   private long laterFrom;
   private long sliceStart;
+  private boolean flushed;
+  /** The complete text's tail, canonicalized once by {@link #finishNeedsStage2} for the final checkpoint. */
+  private @Nullable CanonicalText finalTail;
   private @Nullable PendingCheckpoint pendingCheckpoint;
   /** Held back from here while {@link #pendingCheckpoint} is out: the text its decoded view reads. */
   private long checkpointHeldFrom;
@@ -175,8 +179,8 @@ public final class CompletionStream {
 
   /** The completion is complete: flushes what normalization held back and rescores the tail. */
   public Probabilities finish() {
+    flush();
     finished = true;
-    feed(normalizer.finish());
     if (pending != null) {
       await(pending.result(), pending.submittedNanos());
     }
@@ -194,6 +198,35 @@ public final class CompletionStream {
     clearedTo = rawChars;
     checkpoint();
     return cumulative;
+  }
+
+  /** Feeds what normalization held back; once, when the text is complete. */
+  private void flush() {
+    if (!flushed) {
+      flushed = true;
+      feed(normalizer.finish());
+    }
+  }
+
+  /**
+   * Whether {@link #finish()} would run stage 2: a score still out, points waiting for one, the whole
+   * text's stage-1 score in the band, or a tail that decodes (its decoded view may escalate). Only then
+   * is finishing worth handing to the background; an ordinary benign stream finishes where it is. Call
+   * it only when the text is complete: it flushes normalization, and no chunk may follow.
+   */
+  public boolean finishNeedsStage2() {
+    if (stage2 == null && pendingCheckpoint == null) {
+      return false;
+    }
+    flush();
+    if (pending != null || pendingCheckpoint != null || deferred != null) {
+      return true;
+    }
+    if (stage2 != null && cascade.band().escalates(stage1().max())) {
+      return true;
+    }
+    finalTail = canonicalTail();
+    return finalTail.views().size() > 2;
   }
 
   /**
@@ -467,10 +500,7 @@ public final class CompletionStream {
       return;
     }
     lastCheckpointAt = rawChars;
-    // The last two windows' worth: enough to decode an encoded passage, and a bounded cost per checkpoint.
-    int keep = 2 * Cascade.WINDOW_CHARS;
-    var text = cascade.canonicalizer().canonicalize(
-        tail.length() <= keep ? tail.toString() : tail.substring(tail.length() - keep));
+    CanonicalText text = finished && finalTail != null ? finalTail : canonicalTail();
     if (text.views().size() <= 2) {
       return; // raw and normalized only: stage 1 has read them incrementally
     }
@@ -499,6 +529,13 @@ public final class CompletionStream {
       escalations++;
     }
     raise(c.probabilities(), c.decidedBy(), c.view());
+  }
+
+  /** The last two windows' worth: enough to decode an encoded passage, and a bounded cost per checkpoint. */
+  private CanonicalText canonicalTail() {
+    int keep = 2 * Cascade.WINDOW_CHARS;
+    return cascade.canonicalizer().canonicalize(
+        tail.length() <= keep ? tail.toString() : tail.substring(tail.length() - keep));
   }
 
   private Stage1Model.Context contextRead() {

@@ -277,10 +277,10 @@ public final class ClassifierStage implements PromptStage, StreamingStage {
       if (s == null) {
         return StreamAssessment.CLEAR;
       }
-      if (streamStage2 == null) {
-        return judge(s, s.finish());
-      }
       Ending e = endings.get(channel);
+      if (e == null && (streamStage2 == null || !s.finishNeedsStage2())) {
+        return judge(s, s.finish()); // nothing for stage 2 to do: finish here, no hand-off
+      }
       if (e == null) {
         // The final rescoring (stage 2 on the whole tail) runs on the pool too; what is not yet cleared
         // stays held, at least one character so that the gateway waits for the verdict.

@@ -64,4 +64,44 @@ class ClassifierStageStreamTest {
     assertThat(s.append(TEXT, "Bread in ancient Egypt ").holdback()).isEqualTo("Bread in ancient Egypt ".length());
     assertThat(s.append(TEXT, "was flat.").holdback()).isEqualTo("Bread in ancient Egypt was flat.".length());
   }
+
+  @Test
+  void endChannel_benignStreamWithAPool_finishesWithoutAHandOff() {
+    java.util.List<Runnable> queued = new java.util.ArrayList<>();
+    ClassifierStage stage = new ClassifierStage("classifier", bundle,
+        bundle.cascade(Canonicalizer.defaults(), Ticker.system()), "completion", 512, queued::add);
+    StreamSession s = stage.open(Conversation.ofUser("m", "Tell me about the history of bread baking in ancient Egypt."));
+    s.append(TEXT, "Bread in ancient Egypt was flat at first; leavened loaves came later, baked in clay moulds.");
+    queued.forEach(Runnable::run); // whatever the stream sent to stage 2 on the way
+    queued.clear();
+    s.append(TEXT, "");
+
+    StreamAssessment end = s.endChannel(TEXT);
+
+    assertThat(end.holdback()).isZero();
+    assertThat(queued).as("nothing for stage 2 at the end: no hand-off").isEmpty();
+  }
+
+  @Test
+  void endChannel_streamInTheBand_handsTheFinalScoreToThePool() {
+    java.util.List<Runnable> queued = new java.util.ArrayList<>();
+    ClassifierStage stage = new ClassifierStage("classifier", bundle,
+        bundle.cascade(Canonicalizer.defaults(), Ticker.system()).withBand(new Band(0.0, 1.0)), "completion", 512,
+        queued::add);
+    StreamSession s = stage.open(Conversation.ofUser("m", "Tell me about the history of bread baking in ancient Egypt."));
+    s.append(TEXT, "Bread in ancient Egypt was flat at first; leavened loaves came later, baked in clay moulds.");
+    while (!queued.isEmpty()) {
+      queued.remove(0).run();
+      s.append(TEXT, "");
+    }
+
+    StreamAssessment end = s.endChannel(TEXT);
+
+    assertThat(end.holdback()).as("the end waits for stage 2").isPositive();
+    assertThat(queued).isNotEmpty();
+    while (!queued.isEmpty()) {
+      queued.remove(0).run();
+    }
+    assertThat(s.endChannel(TEXT).holdback()).isZero();
+  }
 }
