@@ -91,7 +91,7 @@ public final class Cascade {
    */
   public Classification classifyCompletion(String prompt, String completion) {
     long start = ticker.read();
-    Best best = bestView(completionStage1, completionStage1.context(context(prompt)), canonicalizer.canonicalize(completion));
+    Best best = bestView(completionStage1, context(prompt), canonicalizer.canonicalize(completion));
     return escalate(best, completionStage2, start);
   }
 
@@ -131,7 +131,7 @@ public final class Cascade {
   }
 
   /** Stage 1 over the views of a completion's tail, for a stream's checkpoint. */
-  Best bestCompletionView(Stage1Model.Context context, CanonicalText text) {
+  Best bestCompletionView(String context, CanonicalText text) {
     return bestView(completionStage1, context, text);
   }
 
@@ -152,24 +152,10 @@ public final class Cascade {
   }
 
   private Best bestView(Stage1Model model, String context, CanonicalText text) {
-    if (context.isEmpty()) {
-      // A prompt: no context to share, and each window's table is sized for its own text.
-      return best(text, v -> windowedText(model, v));
-    }
-    Stage1Model.Context read = model.context(context);
-    return best(text, v -> windowed(model, read, v));
-  }
-
-  /** The context read once for every view and window. */
-  private Best bestView(Stage1Model model, Stage1Model.Context context, CanonicalText text) {
-    return best(text, v -> windowed(model, context, v));
-  }
-
-  private static Best best(CanonicalText text, java.util.function.Function<String, Probabilities> score) {
     Best best = null;
     Probabilities all = Probabilities.zero();
     for (View v : text.views()) {
-      Probabilities p = score.apply(v.text());
+      Probabilities p = windowed(model, context, v.text());
       all = all.maxWith(p);
       if (best == null || p.max() > best.probabilities.max()) {
         best = new Best(p, v.name(), v.text());
@@ -181,24 +167,12 @@ public final class Cascade {
     return new Best(all, best.view, best.text);
   }
 
+  /**
+   * Each window scored with the context read anew, into a table sized for it: for the few scores of a
+   * text's views this is cheaper than sharing a context read once ({@link Stage1Model.Context} pays
+   * where a stream opens window after window on a long prompt).
+   */
   Probabilities windowed(Stage1Model model, String context, String text) {
-    return context.isEmpty() ? windowedText(model, text) : windowed(model, model.context(context), text);
-  }
-
-  /** Windows of a text read without context (a prompt): each window sized for its text. */
-  private Probabilities windowedText(Stage1Model model, String text) {
-    int n = windows.count(text.length());
-    if (n == 1) {
-      return model.score("", text);
-    }
-    Probabilities max = Probabilities.zero();
-    for (int i = 0; i < n; i++) {
-      max = max.maxWith(model.score("", text.substring(windows.start(i), windows.end(i, text.length()))));
-    }
-    return max;
-  }
-
-  Probabilities windowed(Stage1Model model, Stage1Model.Context context, String text) {
     int n = windows.count(text.length());
     if (n == 1) {
       return model.score(context, text);

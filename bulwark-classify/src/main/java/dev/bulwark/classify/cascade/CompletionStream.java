@@ -73,8 +73,9 @@ public final class CompletionStream {
   private final Cascade cascade;
   private final String context;
   /**
-   * The context read once, for the second window on and for checkpoints' views: each would otherwise
-   * hash the prompt's end again (up to 2,048 chars). Not read for a completion that needs one window.
+   * The context read once, for the second window on: each would otherwise hash the prompt's end again
+   * (up to 2,048 chars), where opening on this copies its table. Not read for a completion that needs
+   * one window.
    */
   private Stage1Model.@Nullable Context contextRead;
   private final int checkpointChars;
@@ -504,7 +505,7 @@ public final class CompletionStream {
     if (text.views().size() <= 2) {
       return; // raw and normalized only: stage 1 has read them incrementally
     }
-    Cascade.Best best = cascade.bestCompletionView(contextRead(), text);
+    Cascade.Best best = cascade.bestCompletionView(context, text);
     if (best.view().equals("raw") || best.view().equals("normalized")) {
       return;
     }
