@@ -127,19 +127,7 @@ class IncidentIntakeTest {
     IncidentIntake a = intake(store);
     IncidentIntake b = intake(second);
 
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    List<IncidentIntake.Taken> taken = new CopyOnWriteArrayList<>();
-    try {
-      List<Future<List<IncidentIntake.Taken>>> runs = new ArrayList<>();
-      for (Callable<List<IncidentIntake.Taken>> c : List.<Callable<List<IncidentIntake.Taken>>>of(a::runOnce, b::runOnce)) {
-        runs.add(pool.submit(c));
-      }
-      for (Future<List<IncidentIntake.Taken>> f : runs) {
-        taken.addAll(f.get());
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    List<IncidentIntake.Taken> taken = atOnce(a, b);
 
     assertThat(taken).extracting(IncidentIntake.Taken::incidentId).doesNotHaveDuplicates().hasSize(2);
     ResponseStore rs = new ResponseStore(store);
@@ -207,19 +195,7 @@ class IncidentIntakeTest {
     IncidentIntake a = intake(store);
     IncidentIntake b = intake(second);
 
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    List<IncidentIntake.Taken> taken = new CopyOnWriteArrayList<>();
-    try {
-      List<Future<List<IncidentIntake.Taken>>> runs = new ArrayList<>();
-      for (Callable<List<IncidentIntake.Taken>> c : List.<Callable<List<IncidentIntake.Taken>>>of(a::runOnce, b::runOnce)) {
-        runs.add(pool.submit(c));
-      }
-      for (Future<List<IncidentIntake.Taken>> f : runs) {
-        taken.addAll(f.get());
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    List<IncidentIntake.Taken> taken = atOnce(a, b);
 
     assertThat(taken).singleElement().satisfies(t -> assertThat(t.follows()).isNotNull());
     ResponseStore rs = new ResponseStore(store);
@@ -325,6 +301,24 @@ class IncidentIntakeTest {
     });
     assertThat(events(store, "response.incident.patch_failed")).hasSize(1);
     assertThat(intake(store).runOnce()).isEmpty();
+  }
+
+  /** Both intakes' rounds at the same time, as two servers run them; everything they took in. */
+  private static List<IncidentIntake.Taken> atOnce(IncidentIntake a, IncidentIntake b) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    List<IncidentIntake.Taken> taken = new CopyOnWriteArrayList<>();
+    try {
+      List<Future<List<IncidentIntake.Taken>>> runs = new ArrayList<>();
+      for (Callable<List<IncidentIntake.Taken>> c : List.<Callable<List<IncidentIntake.Taken>>>of(a::runOnce, b::runOnce)) {
+        runs.add(pool.submit(c));
+      }
+      for (Future<List<IncidentIntake.Taken>> f : runs) {
+        taken.addAll(f.get());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    return taken;
   }
 
   private static List<String> events(Store store, String type) throws SQLException {

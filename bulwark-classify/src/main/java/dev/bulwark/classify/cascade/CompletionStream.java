@@ -149,7 +149,9 @@ public final class CompletionStream {
    * upstream chunked it differently.
    */
   public Probabilities append(CharSequence chunk) {
-    settle(true);
+    if (chunk.length() == 0) {
+      settle(true); // an empty chunk is a recheck: take a score that came in (each slice does it too)
+    }
     int from = 0;
     while (from < chunk.length()) {
       long toGrid = DECISION_GRID - rawChars % DECISION_GRID;
@@ -216,14 +218,14 @@ public final class CompletionStream {
    * it only when the text is complete: it flushes normalization, and no chunk may follow.
    */
   public boolean finishNeedsStage2() {
-    if (stage2 == null && pendingCheckpoint == null) {
-      return false;
+    if (stage2 == null) {
+      return false; // nothing was, or can be, sent to stage 2
     }
     flush();
     if (pending != null || pendingCheckpoint != null || deferred != null) {
       return true;
     }
-    if (stage2 != null && cascade.band().escalates(stage1().max())) {
+    if (cascade.band().escalates(stage1().max())) {
       return true;
     }
     finalTail = canonicalTail();

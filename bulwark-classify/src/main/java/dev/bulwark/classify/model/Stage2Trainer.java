@@ -167,20 +167,8 @@ public final class Stage2Trainer {
       String encoderId, List<Stage2Example> training, List<Stage2Example> heldOut, ProgressListener progress) {
     requireNonNull(encoderId, "encoderId");
     requireNonNull(progress, "progress");
-    Split split = new Split(List.copyOf(training), List.copyOf(heldOut));
-    if (split.train.isEmpty() || split.heldOut.isEmpty()) {
-      throw new IllegalArgumentException(
-          "need training and held-out examples, got " + split.train.size() + " and " + split.heldOut.size());
-    }
+    Split split = checked(training, heldOut, null);
     int inputs = split.train.get(0).windows().get(0).length;
-    for (List<Stage2Example> side : List.of(split.train, split.heldOut)) {
-      for (Stage2Example e : side) {
-        if (e.windows().get(0).length != inputs) {
-          throw new IllegalArgumentException(
-              "embeddings differ in length: " + inputs + " and " + e.windows().get(0).length + " (group " + e.group() + ")");
-        }
-      }
-    }
     double[] posWeight = positiveWeights(split.train);
 
     Net best;
@@ -213,6 +201,30 @@ public final class Stage2Trainer {
   }
 
   /**
+   * The caller's split, checked: both sides non-empty, and every embedding {@code inputs} long (a
+   * head's width), or as long as the first training embedding when {@code inputs} is null.
+   */
+  private static Split checked(List<Stage2Example> training, List<Stage2Example> heldOut, @Nullable Integer inputs) {
+    Split split = new Split(List.copyOf(training), List.copyOf(heldOut));
+    if (split.train.isEmpty() || split.heldOut.isEmpty()) {
+      throw new IllegalArgumentException(
+          "need training and held-out examples, got " + split.train.size() + " and " + split.heldOut.size());
+    }
+    int expected = inputs != null ? inputs : split.train.get(0).windows().get(0).length;
+    for (List<Stage2Example> side : List.of(split.train, split.heldOut)) {
+      for (Stage2Example e : side) {
+        int length = e.windows().get(0).length;
+        if (length != expected) {
+          throw new IllegalArgumentException(inputs != null
+              ? "the head reads " + expected + " inputs, group " + e.group() + " has " + length
+              : "embeddings differ in length: " + expected + " and " + length + " (group " + e.group() + ")");
+        }
+      }
+    }
+    return split;
+  }
+
+  /**
    * Fine-tunes a trained head from its own weights (a warm start), with the caller's held-out split:
    * the shape and encoder are {@code start}'s ({@link Stage2Settings#architecture()} and {@link
    * Stage2Settings#hidden()} are not used), the rest is the recipe of {@link #trainHead(String, List,
@@ -229,19 +241,7 @@ public final class Stage2Trainer {
       Stage2Head start, List<Stage2Example> training, List<Stage2Example> heldOut, ProgressListener progress) {
     requireNonNull(start, "start");
     requireNonNull(progress, "progress");
-    Split split = new Split(List.copyOf(training), List.copyOf(heldOut));
-    if (split.train.isEmpty() || split.heldOut.isEmpty()) {
-      throw new IllegalArgumentException(
-          "need training and held-out examples, got " + split.train.size() + " and " + split.heldOut.size());
-    }
-    for (List<Stage2Example> side : List.of(split.train, split.heldOut)) {
-      for (Stage2Example e : side) {
-        if (e.windows().get(0).length != start.inputs()) {
-          throw new IllegalArgumentException(
-              "the head reads " + start.inputs() + " inputs, group " + e.group() + " has " + e.windows().get(0).length);
-        }
-      }
-    }
+    Split split = checked(training, heldOut, start.inputs());
     double[] posWeight = positiveWeights(split.train);
     Net best = fit(Net.of(start), split, posWeight, "stage2.finetune", progress);
     boolean mlp = start.hidden() > 0;
