@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Assume;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -38,6 +40,9 @@ class PhraseStreamingProperties {
       @ForAll long seed) {
     String text = before + marker + after;
     int matchStart = before.length();
+    // The noise never holds a match by itself, but its tail and the marker's head can form one
+    // (e.g. "zz012" + "zz123zz"); the property is about the marker's match being the first one.
+    Assume.that(!containsMatch(before + marker.substring(0, marker.length() - 1)));
     StreamSession s = stage.open(Conversation.ofUser("m", "x"));
     java.util.Random random = new java.util.Random(seed);
     int fed = 0;
@@ -56,6 +61,14 @@ class PhraseStreamingProperties {
     assertThat(halted).isTrue();
   }
 
+  @Example
+  void append_matchFormedByNoiseAndMarker_haltsOnTheEarlierMatch() {
+    // The case the assumption above leaves out: the first match starts inside the noise.
+    StreamSession s = stage.open(Conversation.ofUser("m", "x"));
+    assertThat(s.append(TEXT, "zz012").action()).isEqualTo(Action.ALLOW);
+    assertThat(s.append(TEXT, "zz").action()).isEqualTo(Action.HALT);
+  }
+
   @Property(tries = 300)
   void cleanText_endsWithNothingHeldBack(
       @ForAll("noise") String text, @ForAll @IntRange(min = 1, max = 9) int maxChunk, @ForAll long seed) {
@@ -70,7 +83,11 @@ class PhraseStreamingProperties {
   Arbitrary<String> noise() {
     // Letters from the phrase and pattern make partial matches common; they never form a full one.
     return Arbitraries.strings().withChars("forbidden wzz0129 \n").ofMaxLength(60)
-        .filter(s -> !PhraseMatcher.normalize(s).contains(PHRASE) && !s.matches("(?s).*zz[0-9]{3}zz.*"));
+        .filter(s -> !containsMatch(s));
+  }
+
+  private static boolean containsMatch(String s) {
+    return PhraseMatcher.normalize(s).contains(PHRASE) || s.matches("(?is).*zz[0-9]{3}zz.*");
   }
 
   @Provide
