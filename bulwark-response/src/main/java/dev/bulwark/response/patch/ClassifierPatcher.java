@@ -57,10 +57,16 @@ import org.jspecify.annotations.Nullable;
  * {@link dev.bulwark.classify.model.EmbeddingCache} where one is configured), so the replayed and
  * calibration prompts are embedded once per responder. The completion models (both stages) are kept.
  *
- * <p>Recalibration: the deployed threshold is moved so that the false-positive rate of the final
- * cascade (new stage 1 and new stage 2) on the benign calibration set is no higher than the deployed
- * bundle's at its own threshold: the lowest threshold that keeps that rate, and never below {@code
- * minThresholdShare} of the old one.
+ * <p>Recalibration: the deployed threshold is moved so that the final cascade (new stage 1 and new
+ * stage 2) flags fewer of the benign calibration prompts than the deployed bundle did at its own
+ * threshold, by a margin: counting the prompts only the new one flags ({@code b}) and those only the
+ * old one flagged ({@code c}), the threshold is the lowest where {@code b - c + fprMargin * sqrt(b +
+ * c) <= 0}, and never below {@code minThresholdShare} of the old one. Without the margin (the lowest
+ * threshold that merely keeps the rate) a patch sits exactly at the old rate on calibration, and the
+ * validation gate, which counts false positives on a different half of the benign prompts, sees a
+ * rise of one prompt (0.12 points of 832, over the 0.1-point limit) about as often as not: measured
+ * on the development families, that refused a third of the patches. {@code b + c} prompts disagree,
+ * so the difference on another sample of the same size varies by about {@code sqrt(b + c)}.
  *
  * <p>Deterministic for a seed: the same inputs and settings give the same archive bytes, whatever
  * {@link Stage2Embeddings} already holds. Not thread-safe while patching; one patch at a time.
@@ -79,29 +85,36 @@ public final class ClassifierPatcher {
    * @param learningRate the SGD step
    * @param attackRepeat how many times each attack variant is seen per epoch
    * @param minThresholdShare the recalibrated threshold is at least this share of the old one
+   * @param fprMargin how many standard deviations of the benign false-positive difference the
+   *     recalibrated threshold keeps below the old count (0: just no higher); in [0, 5]
    * @param seed the sample and order seed
    * @param stage2 how the prompt stage-2 head is fine-tuned, or null to keep the deployed head
    */
-  public record Settings(int replay, int epochs, double learningRate, int attackRepeat, double minThresholdShare, long seed,
-      @Nullable Stage2 stage2) {
+  public record Settings(int replay, int epochs, double learningRate, int attackRepeat, double minThresholdShare,
+      double fprMargin, long seed, @Nullable Stage2 stage2) {
     public Settings {
       if (replay < 0 || epochs < 1 || epochs > 100 || !(learningRate > 0 && learningRate <= 10) || attackRepeat < 1
-          || !(minThresholdShare > 0 && minThresholdShare <= 1)) {
+          || !(minThresholdShare > 0 && minThresholdShare <= 1) || !(fprMargin >= 0 && fprMargin <= 5)) {
         throw new IllegalArgumentException("invalid classifier patch settings: " + this);
       }
     }
 
     /**
      * 6000 replayed, 5 epochs, step 1.0, attacks three times, threshold at least 70% of the old one,
-     * seed 1; stage 2 with {@link Stage2#defaults()}.
+     * a false-positive margin of one standard deviation, seed 1; stage 2 with {@link Stage2#defaults()}.
      */
     public static Settings defaults() {
-      return new Settings(6000, 5, 1.0, 3, 0.7, 1L, Stage2.defaults());
+      return new Settings(6000, 5, 1.0, 3, 0.7, 1.0, 1L, Stage2.defaults());
     }
 
     /** These settings with another stage-2 recipe, or null to keep the deployed stage-2 head. */
     public Settings withStage2(@Nullable Stage2 s) {
-      return new Settings(replay, epochs, learningRate, attackRepeat, minThresholdShare, seed, s);
+      return new Settings(replay, epochs, learningRate, attackRepeat, minThresholdShare, fprMargin, seed, s);
+    }
+
+    /** These settings with another false-positive margin. */
+    public Settings withFprMargin(double margin) {
+      return new Settings(replay, epochs, learningRate, attackRepeat, minThresholdShare, margin, seed, stage2);
     }
   }
 
@@ -337,7 +350,8 @@ public final class ClassifierPatcher {
     // The final cascade: new stage 1, new stage 2 (or the kept one).
     Cascade after = nb.cascade(canonicalizer, Ticker.system());
     double[] benignAfter = scores(after, pool.benignCalibration());
-    double t = Math.min(0.99, Math.max(t0 * settings.minThresholdShare(), thresholdFor(benignAfter, fpr0)));
+    double t = Math.min(0.99, Math.max(t0 * settings.minThresholdShare(),
+        Math.max(thresholdFor(benignAfter, fpr0), thresholdWithMargin(benignBefore, t0, benignAfter, settings.fprMargin()))));
     nb.promptThresholds(ClassifierBundle.Thresholds.uniform(t));
 
     ObjectNode p = provenance.deepCopy();
@@ -362,6 +376,7 @@ public final class ClassifierPatcher {
     patch.put("benign_calibration", benignBefore.length);
     patch.put("benign_fpr_before", fpr0);
     patch.put("benign_fpr_after", share(benignAfter, t));
+    patch.put("fpr_margin", settings.fprMargin());
     byte[] bytes = nb.toArchive(p).toBytes();
     ClassifierBundle bundle = ClassifierBundle.read(ModelArchive.read(bytes, null), encoder);
     return new Result(bytes, bundle, t, fpr0, share(benignAfter, t), stage2);
@@ -584,6 +599,49 @@ public final class ClassifierPatcher {
       }
     }
     return (double) n / scores.length;
+  }
+
+  /**
+   * The lowest threshold at which the new scores flag fewer benign prompts than the old scores did at
+   * {@code oldThreshold} by {@code margin} standard deviations: with {@code b} prompts flagged only by
+   * the new scores and {@code c} only by the old, {@code b - c + margin * sqrt(b + c) <= 0}. Above
+   * every new score nothing is flagged ({@code b = 0}); if even that misses the margin (the old scores
+   * flag too few prompts to leave room), the answer is the lowest threshold with {@code b <= c}.
+   */
+  static double thresholdWithMargin(double[] before, double oldThreshold, double[] after, double margin) {
+    if (before.length != after.length) {
+      throw new IllegalArgumentException("scores of different sets: " + before.length + " and " + after.length);
+    }
+    if (after.length == 0) {
+      return 1e-6;
+    }
+    double[] candidates = after.clone();
+    Arrays.sort(candidates);
+    double fallback = Double.NaN;
+    for (int k = 0; k <= candidates.length; k++) {
+      if (k > 0 && k < candidates.length && candidates[k] == candidates[k - 1]) {
+        continue;
+      }
+      double t = k < candidates.length ? candidates[k] : Math.min(1.0, Math.nextUp(candidates[candidates.length - 1]));
+      int b = 0;
+      int c = 0;
+      for (int i = 0; i < after.length; i++) {
+        boolean nowFlagged = after[i] >= t;
+        boolean wasFlagged = before[i] >= oldThreshold;
+        if (nowFlagged && !wasFlagged) {
+          b++;
+        } else if (wasFlagged && !nowFlagged) {
+          c++;
+        }
+      }
+      if (b - c + margin * Math.sqrt(b + c) <= 1e-12) {
+        return t;
+      }
+      if (Double.isNaN(fallback) && b <= c) {
+        fallback = t;
+      }
+    }
+    return Double.isNaN(fallback) ? 1.0 : fallback;
   }
 
   /** The lowest threshold whose rate of scores at or above it is at most {@code rate}. */
