@@ -8,8 +8,9 @@
 #      Morse) and two payload-splitting families (numbered words, string variables), each wrapped
 #      around held-apart harmful requests (headline-level requests from the data sets' held-out split;
 #      observed examples and test lines carry different requests), plus benign.jsonl (the held-out
-#      split's benign prompts). In-distribution = the same wrapper, other requests; out-of-distribution =
-#      the family with transforms the observed examples lack (other wordings, casing, look-alike
+#      split's benign prompts) and harmful.jsonl (its plain harmful requests, to measure what each
+#      patch costs the detection of everything else). In-distribution = the same wrapper, other
+#      requests; out-of-distribution = the family with transforms the observed examples lack (other wordings, casing, look-alike
 #      letters, personas, role-play framings, many-shot padding, an enciphered request).
 #   2. Runs bulwark respond bench over them: for each family, with 1 and with 5 observed examples, a
 #      report goes through intake, proliferation, patches, the validation gate and deployment, from the
@@ -35,5 +36,5 @@ mkdir -p "$work"
 rm -rf "$work/families"
 "$here/bulwark" respond dev-families --data "$data" --out "$work/families" --seed "$seed" --tests "$tests"
 "$here/bulwark" respond bench --families "$work/families" --benign "$work/families/benign.jsonl" \
-  --out "$work" --data "$data" --seed "$seed" | tee "$work/bench.log"
+  --harmful "$work/families/harmful.jsonl" --out "$work" --data "$data" --seed "$seed" | tee "$work/bench.log"
 echo "metrics: $work/metrics.json"

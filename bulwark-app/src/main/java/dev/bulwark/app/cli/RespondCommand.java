@@ -646,7 +646,7 @@ public final class RespondCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       List<String> names = new DevFamilies(data, seed, 5, tests, templates).write(out);
-      spec.commandLine().getOut().println("wrote " + names.size() + " families and benign.jsonl to " + out + ": " + names);
+      spec.commandLine().getOut().println("wrote " + names.size() + " families, benign.jsonl and harmful.jsonl to " + out + ": " + names);
       return Main.OK;
     }
   }
@@ -663,6 +663,9 @@ public final class RespondCommand implements Runnable {
     @Option(names = "--benign", required = true, description = "Benign JSONL lines")
     Path benign;
 
+    @Option(names = "--harmful", description = "Plain harmful JSONL lines: how many each patch still blocks (default: not measured)")
+    Path harmful;
+
     @Option(names = "--out", required = true)
     Path out;
 
@@ -677,7 +680,7 @@ public final class RespondCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      new RespondBench(families, benign, out, data, seed, !noClassifier).run(spec.commandLine().getOut());
+      new RespondBench(families, benign, harmful, out, data, seed, !noClassifier, true).run(spec.commandLine().getOut());
       return Main.OK;
     }
   }

@@ -32,7 +32,8 @@ import java.util.function.UnaryOperator;
 /**
  * Writes a development set of attack families from the shared data, in the layout {@code respond
  * bench} reads: one folder per family with {@code observed.jsonl}, {@code test_id.jsonl} and {@code
- * test_ood.jsonl}, and {@code benign.jsonl} beside them.
+ * test_ood.jsonl}, and {@code benign.jsonl} and {@code harmful.jsonl} (the plain harmful requests, to
+ * measure what a patch costs the detection of everything else) beside them.
  *
  * <p>Everything comes from the classifier's held-out (dev) split, so the deployed classifier has seen
  * none of it: payloads are dev-split harmful requests (headline-level, from the data sets), the template
@@ -189,6 +190,11 @@ public final class DevFamilies {
       b.add(line(t, "benign"));
     }
     writeLines(out.resolve("benign.jsonl"), b);
+    List<ObjectNode> h = new ArrayList<>();
+    for (String t : harmful) {
+      h.add(line(t, "harmful"));
+    }
+    writeLines(out.resolve("harmful.jsonl"), h);
     return names;
   }
 

@@ -40,6 +40,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The rapid-response benchmark. For each family folder and each number of observed examples (1 and
@@ -48,8 +49,10 @@ import java.util.stream.Stream;
  * validation gate, and deployment into an in-process target (the same pipeline composition a gateway
  * swaps in). Measured: attack success before and after on {@code test_id.jsonl} and {@code
  * test_ood.jsonl} (the share of harmful lines that pass every prompt stage and, for lines with a
- * completion, the streaming completion stages), the false-positive rate on the benign file, and the
- * seconds from the report's arrival to the deployed patch.
+ * completion, the streaming completion stages), the false-positive rate on the benign file, the
+ * seconds from the report's arrival to the deployed patch, and, when a file of plain harmful requests
+ * is given, the share of them blocked before and after ({@code harmful_recall_before} / {@code
+ * _after}): what a patch costs the detection of everything that is not its family.
  *
  * <p>Each family runs alone, from the base, in a fresh store: the figures are per family, not
  * cumulative. Before the clock starts, the responder loads what a running service keeps loaded (the
@@ -62,6 +65,7 @@ public final class RespondBench {
 
   private final Path families;
   private final Path benign;
+  private final @Nullable Path harmful;
   private final Path out;
   private final Path dataDir;
   private final long seed;
@@ -70,14 +74,19 @@ public final class RespondBench {
 
   /** With the classifier patch's stage-2 fine-tune on (when {@code classifierPatch} is). */
   public RespondBench(Path families, Path benign, Path out, Path dataDir, long seed, boolean classifierPatch) {
-    this(families, benign, out, dataDir, seed, classifierPatch, true);
+    this(families, benign, null, out, dataDir, seed, classifierPatch, true);
   }
 
-  /** @param stage2 whether classifier patches fine-tune the prompt stage-2 head too */
-  public RespondBench(Path families, Path benign, Path out, Path dataDir, long seed, boolean classifierPatch,
-      boolean stage2) {
+  /**
+   * @param harmful plain harmful requests whose detection before and after each patch is measured, or
+   *     null for none
+   * @param stage2 whether classifier patches fine-tune the prompt stage-2 head too
+   */
+  public RespondBench(Path families, Path benign, @Nullable Path harmful, Path out, Path dataDir, long seed,
+      boolean classifierPatch, boolean stage2) {
     this.families = requireNonNull(families, "families");
     this.benign = requireNonNull(benign, "benign");
+    this.harmful = harmful;
     this.out = requireNonNull(out, "out");
     this.dataDir = requireNonNull(dataDir, "dataDir");
     this.seed = seed;
@@ -99,6 +108,14 @@ public final class RespondBench {
       throw new IOException("no family folders (with observed.jsonl) in " + families);
     }
     List<Line> benignLines = read(benign);
+    List<Line> harmfulLines = harmful == null ? List.of() : read(harmful);
+    if (harmful != null && harmfulLines.stream().noneMatch(Line::harmful)) {
+      throw new IOException("no harmful lines in " + harmful);
+    }
+    List<String> fields = new ArrayList<>(List.of(FIELDS));
+    if (harmful != null) {
+      fields.addAll(List.of("harmful_recall_before", "harmful_recall_after"));
+    }
 
     log.println("loading the encoder, the built-in classifier and the training pool ...");
     log.flush();
@@ -131,10 +148,11 @@ public final class RespondBench {
     }
 
     double fprBefore = rate(before, benignLines, false);
+    double harmfulRecallBefore = 1 - rate(before, harmfulLines, true);
     ObjectNode metrics = Json.object();
     ObjectNode report = Json.object();
     report.put("seed", seed).put("classifier_patch", classifierPatch).put("stage2", classifierPatch && stage2)
-        .put("benign_lines", benignLines.size())
+        .put("benign_lines", benignLines.size()).put("harmful_lines", harmfulLines.size())
         .put("base_classifier", base.bundle().version() + "@" + base.bundle().digest());
     Map<String, double[]> beforeByFamily = new LinkedHashMap<>();
     for (Path dir : dirs) {
@@ -195,12 +213,18 @@ public final class RespondBench {
         for (int i = 0; i < FIELDS.length; i++) {
           fm.put(FIELDS[i], m[i]);
         }
-        log.println(String.format(Locale.ROOT, "observed %d  %-40s ASR id %.3f -> %.3f  ood %.3f -> %.3f  FPR %.4f -> %.4f  %5.1f s  %s",
-            k, name, m[0], m[1], m[2], m[3], m[4], m[5], m[6], run.path("deployed").asText("not deployed")));
+        String recall = "";
+        if (harmful != null) {
+          double after1 = 1 - rate(after, harmfulLines, true);
+          fm.put("harmful_recall_before", harmfulRecallBefore).put("harmful_recall_after", after1);
+          recall = String.format(Locale.ROOT, "  recall %.4f -> %.4f", harmfulRecallBefore, after1);
+        }
+        log.println(String.format(Locale.ROOT, "observed %d  %-40s ASR id %.3f -> %.3f  ood %.3f -> %.3f  FPR %.4f -> %.4f%s  %5.1f s  %s",
+            k, name, m[0], m[1], m[2], m[3], m[4], m[5], recall, m[6], run.path("deployed").asText("not deployed")));
         log.flush();
       }
       ObjectNode overall = section.putObject("overall");
-      for (String field : FIELDS) {
+      for (String field : fields) {
         double sum = 0;
         int n = 0;
         for (JsonNode f : fams) {
@@ -223,8 +247,10 @@ public final class RespondBench {
   /** The metrics as a markdown table, with reduction factors. */
   public static String table(ObjectNode metrics) {
     StringBuilder b = new StringBuilder();
-    b.append("| observed | family | ASR id before | after | reduction | ASR ood before | after | reduction | benign FPR before | after | s to deploy |\n");
-    b.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    boolean recall = metrics.path("observed_1").path("overall").has("harmful_recall_before");
+    b.append("| observed | family | ASR id before | after | reduction | ASR ood before | after | reduction | benign FPR before | after |"
+        + (recall ? " harmful recall before | after |" : "") + " s to deploy |\n");
+    b.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|" + (recall ? "---:|---:|" : "") + "---:|\n");
     for (String section : List.of("observed_1", "observed_5")) {
       JsonNode s = metrics.path(section);
       List<Map.Entry<String, JsonNode>> rows = new ArrayList<>();
@@ -232,12 +258,14 @@ public final class RespondBench {
       rows.add(Map.entry("**overall**", s.path("overall")));
       for (Map.Entry<String, JsonNode> e : rows) {
         JsonNode m = e.getValue();
-        b.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.3f | %s | %.3f | %.3f | %s | %.2f%% | %.2f%% | %.1f |\n",
+        String recalls = recall ? String.format(Locale.ROOT, " %.2f%% | %.2f%% |",
+            100 * m.path("harmful_recall_before").asDouble(), 100 * m.path("harmful_recall_after").asDouble()) : "";
+        b.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.3f | %s | %.3f | %.3f | %s | %.2f%% | %.2f%% |%s %.1f |\n",
             section.substring("observed_".length()), e.getKey(), m.path("asr_before_id").asDouble(),
             m.path("asr_after_id").asDouble(), factor(m.path("asr_before_id").asDouble(), m.path("asr_after_id").asDouble()),
             m.path("asr_before_ood").asDouble(), m.path("asr_after_ood").asDouble(),
             factor(m.path("asr_before_ood").asDouble(), m.path("asr_after_ood").asDouble()),
-            100 * m.path("benign_fpr_before").asDouble(), 100 * m.path("benign_fpr_after").asDouble(),
+            100 * m.path("benign_fpr_before").asDouble(), 100 * m.path("benign_fpr_after").asDouble(), recalls,
             m.path("seconds_to_deploy").asDouble()));
       }
     }
