@@ -78,7 +78,7 @@ class CrashRecoveryTest {
               + client + " request " + (n++) + " asks for a few words back\"}]}";
           try {
             http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
-                .header("authorization", "Bearer " + key).timeout(Duration.ofSeconds(5))
+                .header("authorization", "Bearer " + key).timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
             answered.incrementAndGet();
           } catch (Exception e) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bulwark.core.policy.RateLimits;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -231,19 +232,29 @@ class BadInputTest {
     try (GatewayHarness limited = GatewayHarness.start(s -> {},
         GatewayHarness.standardPolicy().limits(new RateLimits(0, 1)).build())) {
       String k = limited.newKey();
-      var slow = limited.http.sendAsync(HttpRequest.newBuilder(URI.create(limited.baseUrl() + "/v1/chat/completions"))
-          .header("authorization", "Bearer " + k)
-          .POST(HttpRequest.BodyPublishers.ofString(
-              "{\"model\":\"sim-openai\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"slow-stream\"}]}"))
-          .build(), HttpResponse.BodyHandlers.ofString());
-      Thread.sleep(300);
+      // A stream that stalls and never ends by itself holds the key's one slot until its client goes
+      // away. Its headers are in once the gateway has admitted it, so no sleep has to guess when.
+      HttpResponse<InputStream> held = limited.http.send(
+          HttpRequest.newBuilder(URI.create(limited.baseUrl() + "/v1/chat/completions"))
+              .header("authorization", "Bearer " + k)
+              .POST(HttpRequest.BodyPublishers.ofString(
+                  "{\"model\":\"sim-openai\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"say-bread-stall\"}]}"))
+              .build(), HttpResponse.BodyHandlers.ofInputStream());
+      assertThat(held.statusCode()).isEqualTo(200);
 
       HttpResponse<String> r = limited.post("/v1/chat/completions", k, OK_OPENAI);
 
       assertOpenAiError(r, 429, "rate_limit_error");
       assertThat(r.headers().firstValue("retry-after")).isPresent();
-      assertThat(slow.get().statusCode()).isEqualTo(200);
-      assertThat(limited.post("/v1/chat/completions", k, OK_OPENAI).statusCode()).isEqualTo(200);
+      held.body().close();
+      // The slot comes back once the gateway has seen the client go; poll rather than guess when.
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      int status = limited.post("/v1/chat/completions", k, OK_OPENAI).statusCode();
+      while (status != 200 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+        status = limited.post("/v1/chat/completions", k, OK_OPENAI).statusCode();
+      }
+      assertThat(status).as("admitted again once the held stream is gone").isEqualTo(200);
     }
   }
 

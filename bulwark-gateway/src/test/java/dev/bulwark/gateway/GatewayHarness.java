@@ -65,6 +65,10 @@ final class GatewayHarness implements AutoCloseable {
         - match: "say-bread"
           text: "Here is a simple bread recipe. Mix flour, water, salt and yeast, knead for ten minutes, let it rise for an hour, shape it and bake it until golden."
           tokens_per_second: 400
+        - match: "say-forbidden-stall"
+          text: "Sure. Here it is, as asked: the forbidden words appear now, and more text follows."
+          tokens_per_second: 200
+          fault: {stall_after_tokens: 10}
         - match: "say-forbidden"
           text: "Sure. Here it is, as asked: the forbidden words appear now, and more text follows."
           tokens_per_second: 200

@@ -75,7 +75,10 @@ class StreamingHaltTest {
   void stream_halt_cancelsTheUpstreamStream() throws Exception {
     long before = h.simulator.stats().streamsCancelled();
 
-    HttpResponse<String> r = h.post("/v1/chat/completions", key, openAi("say-forbidden", true));
+    // The upstream stalls after the phrase and never ends the stream by itself, so the count can only
+    // move if the halt cancels it (with "say-forbidden" the stream ends 30 ms after the phrase, and a
+    // slow cancellation would find it already complete).
+    HttpResponse<String> r = h.post("/v1/chat/completions", key, openAi("say-forbidden-stall", true));
 
     assertThat(r.body()).contains("content_filter");
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -98,7 +101,8 @@ class StreamingHaltTest {
     long cancelledBefore = h.simulator.stats().streamsCancelled();
     HttpResponse<InputStream> r = h.http.send(HttpRequest.newBuilder(URI.create(h.baseUrl() + "/v1/chat/completions"))
         .header("authorization", "Bearer " + key)
-        .POST(HttpRequest.BodyPublishers.ofString(openAi("slow-stream", true))).build(),
+        // A stream that stalls and never ends by itself: only the client going away can end it.
+        .POST(HttpRequest.BodyPublishers.ofString(openAi("say-bread-stall", true))).build(),
         HttpResponse.BodyHandlers.ofInputStream());
     InputStream body = r.body();
     byte[] first = new byte[64];

@@ -71,11 +71,15 @@ class FlowchartReloadTest {
         m.start();
         producer.start();
         for (int v = 1; v <= 12; v++) {
-          Thread.sleep(40);
+          // Swap once the running version has run something, rather than after a fixed sleep: on a
+          // slow machine the monitor may run nothing for a while, and the runs must still spread.
+          String running = source.current().version();
+          awaitTrue(() -> db.count("SELECT COUNT(*) FROM monitor_runs WHERE flowchart_version = ?", running) > 0);
           Flowchart next = parser.parse(flowchart(v), "v" + v);
           source.swap(next);
           versions.add(next.version());
         }
+        awaitTrue(() -> appended.size() > 100);
         producing.set(false);
         producer.join();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -122,9 +126,9 @@ class FlowchartReloadTest {
   }
 
   private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
+      assertThat(System.nanoTime()).as("condition within 30 s").isLessThan(deadline);
       Thread.sleep(10);
     }
   }

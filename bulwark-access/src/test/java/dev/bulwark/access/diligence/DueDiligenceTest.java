@@ -302,7 +302,7 @@ class DueDiligenceTest {
   }
 
   private StoredEvent awaitEvent(String type) throws InterruptedException {
-    for (int i = 0; i < 500; i++) {
+    for (long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos(); System.nanoTime() < deadline; ) {
       for (StoredEvent e : f.store.events().read(0, 1000)) {
         if (e.type().equals(type)) {
           return e;
