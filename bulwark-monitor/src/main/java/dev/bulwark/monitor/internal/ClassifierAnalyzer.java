@@ -1,8 +1,10 @@
 package dev.bulwark.monitor.internal;
 
 import dev.bulwark.classify.Category;
+import dev.bulwark.classify.Probabilities;
 import dev.bulwark.classify.cascade.Cascade;
 import dev.bulwark.classify.cascade.Classification;
+import dev.bulwark.classify.cascade.ClassifierBundle;
 import dev.bulwark.monitor.analyzer.AnalysisContext;
 import dev.bulwark.monitor.analyzer.Analyzer;
 import dev.bulwark.monitor.analyzer.AnalyzerEnvironment;
@@ -86,9 +88,6 @@ final class ClassifierAnalyzer implements Analyzer {
   @Override
   public NodeOutput analyze(Exchange exchange, AnalysisContext context) {
     Classifiers classifiers = this.classifiers.get();
-    double promptThreshold = this.promptThreshold >= 0 ? this.promptThreshold : classifiers.promptThreshold();
-    double completionThreshold =
-        this.completionThreshold >= 0 ? this.completionThreshold : classifiers.completionThreshold();
     String prompt = lastTurn ? exchange.lastUserTurn() : exchange.promptText();
     if (prompt.isBlank() && exchange.completion().isBlank()) {
       return NodeOutput.builder(0).label("no_text").detail("no text to classify").build();
@@ -111,17 +110,41 @@ final class ClassifierAnalyzer implements Analyzer {
         .value("completion_score", cs)
         .detail(String.format(Locale.ROOT, "stage %d: prompt %.3f, completion %.3f%s", stage, ps, cs,
             category == null ? "" : " (" + category.id() + ")"));
-    if (p != null && ps >= promptThreshold) {
-      Category pc = p.probabilities().argmax();
-      out.finding(new Finding(pc.id(), Classifiers.severity(pc), ps, String.format(Locale.ROOT,
-          "prompt scored %.3f for %s by stage %d (threshold %.3f)", ps, pc.id(), stage, promptThreshold)));
+    Category pc = p == null ? null : flagged(p.probabilities(), promptThreshold, classifiers.bundle.promptThresholds());
+    if (pc != null) {
+      double score = p.probabilities().get(pc);
+      out.finding(new Finding(pc.id(), Classifiers.severity(pc), score, String.format(Locale.ROOT,
+          "prompt scored %.3f for %s by stage %d (threshold %.3f)", score, pc.id(), stage,
+          threshold(pc, promptThreshold, classifiers.bundle.promptThresholds()))));
     }
-    if (c != null && cs >= completionThreshold) {
-      Category cc = c.probabilities().argmax();
-      out.finding(new Finding(cc.id(), Classifiers.severity(cc), cs, String.format(Locale.ROOT,
-          "completion scored %.3f for %s by stage %d (threshold %.3f)", cs, cc.id(), stage, completionThreshold)));
+    Category cc = c == null ? null
+        : flagged(c.probabilities(), completionThreshold, classifiers.bundle.completionThresholds());
+    if (cc != null) {
+      double score = c.probabilities().get(cc);
+      out.finding(new Finding(cc.id(), Classifiers.severity(cc), score, String.format(Locale.ROOT,
+          "completion scored %.3f for %s by stage %d (threshold %.3f)", score, cc.id(), stage,
+          threshold(cc, completionThreshold, classifiers.bundle.completionThresholds()))));
     }
     return out.build();
+  }
+
+  /**
+   * The category that reaches its threshold with the highest probability, or null: the node's own
+   * threshold for every category when one is configured, else the bundle's per category (a rapid-response
+   * patch raises some categories' thresholds above the rest).
+   */
+  static Category flagged(Probabilities p, double configured, ClassifierBundle.Thresholds bundle) {
+    Category best = null;
+    for (Category c : Category.ALL) {
+      if (p.get(c) >= threshold(c, configured, bundle) && (best == null || p.get(c) > p.get(best))) {
+        best = c;
+      }
+    }
+    return best;
+  }
+
+  private static double threshold(Category c, double configured, ClassifierBundle.Thresholds bundle) {
+    return configured >= 0 ? configured : bundle.get(c);
   }
 
   @Override

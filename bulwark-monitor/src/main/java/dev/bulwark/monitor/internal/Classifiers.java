@@ -33,14 +33,6 @@ final class Classifiers {
     this.stage2 = bundle.hasStage2() ? c.withBand(new Band(0.0, 1.0)) : this.stage1;
   }
 
-  double promptThreshold() {
-    return bundle.promptThresholds().overall();
-  }
-
-  double completionThreshold() {
-    return bundle.completionThresholds().overall();
-  }
-
   /** Stage 1 on the last user turn, computed once per run. */
   Classification lastTurnStage1(String lastTurn, AnalysisContext context) {
     return context.memo(LAST_TURN_STAGE1, () -> stage1.classifyPrompt(lastTurn));

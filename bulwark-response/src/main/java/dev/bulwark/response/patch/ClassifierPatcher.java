@@ -60,13 +60,15 @@ import org.jspecify.annotations.Nullable;
  * <p>Recalibration: the deployed threshold is moved so that the final cascade (new stage 1 and new
  * stage 2) flags fewer of the benign calibration prompts than the deployed bundle did at its own
  * threshold, by a margin: counting the prompts only the new one flags ({@code b}) and those only the
- * old one flagged ({@code c}), the threshold is the lowest where {@code b - c + fprMargin * sqrt(b +
- * c) <= 0}, and never below {@code minThresholdShare} of the old one. Without the margin (the lowest
- * threshold that merely keeps the rate) a patch sits exactly at the old rate on calibration, and the
- * validation gate, which counts false positives on a different half of the benign prompts, sees a
- * rise of one prompt (0.12 points of 832, over the 0.1-point limit) about as often as not: measured
- * on the development families, that refused a third of the patches. {@code b + c} prompts disagree,
- * so the difference on another sample of the same size varies by about {@code sqrt(b + c)}.
+ * old one flagged ({@code c}), the threshold is the lowest benign score at which {@code b - c +
+ * fprMargin * sqrt(b + c) <= 0}, and never below {@code minThresholdShare} of the old one. The
+ * validation gate counts false positives on the other half of the benign prompts, where one more
+ * prompt (0.12 points of 832) is over its 0.1-point limit. The old threshold, just above the highest
+ * benign score left unflagged, made every gate-half prompt in the gap up to the next benign score a
+ * new false positive: on a second development family set the gate refused 9 of 20 patches for one
+ * such prompt. A threshold at a benign score (the top of that gap) refused 3 of 40, with the margin
+ * 2: {@code b + c} prompts disagree, so the difference on another sample of the same size varies by
+ * about {@code sqrt(b + c)}. See docs/response.md for what the recalibration costs other categories.
  *
  * <p>Deterministic for a seed: the same inputs and settings give the same archive bytes, whatever
  * {@link Stage2Embeddings} already holds. Not thread-safe while patching; one patch at a time.
