@@ -6,8 +6,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Decodes a text part by part. Obfuscated payloads usually sit inside plain instructions ("The following
  * is in ROT13. Reply to it: ..."), and a decoder that judges the whole text sees mostly English on both
- * sides and rightly refuses. Cut at line breaks, quotes, a colon or a sentence end followed by a space,
- * each part is judged on its own: a part that decodes to clearly more English is replaced, the rest is
+ * sides and rightly refuses. Cut at line breaks, quotes, brackets (an instruction in parentheses after
+ * the payload), a colon or a sentence end followed by a space, each part is judged on its own: a part that decodes to clearly more English is replaced, the rest is
  * kept as it is. Each character belongs to one part, so the work stays linear.
  */
 final class Segments {
@@ -68,7 +68,8 @@ final class Segments {
   /** Whether the character at {@code i} ends a part (and belongs to none). */
   private static boolean isBreak(String text, int i) {
     char c = text.charAt(i);
-    if (c == '\n' || c == '\r' || c == '"' || c == '\u201c' || c == '\u201d' || c == '`') {
+    if (c == '\n' || c == '\r' || c == '"' || c == '\u201c' || c == '\u201d' || c == '`'
+        || c == '(' || c == ')' || c == '[' || c == ']') {
       return true;
     }
     if (c == ':' || c == '.' || c == '?' || c == '!' || c == ';') {

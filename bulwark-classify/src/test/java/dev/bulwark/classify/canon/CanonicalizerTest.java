@@ -199,6 +199,20 @@ class CanonicalizerTest {
         .isEqualTo("Every word is backwards: " + PAYLOAD + "?");
   }
 
+  @Test
+  void canonicalize_wordsSpelledBackwardsBeforeAnInstructionInParentheses_decodesThePayload() {
+    // Spelled backwards word by word, punctuation and all, so the question mark sits at the start of the
+    // last word and no sentence end marks where the payload stops: the bracket does.
+    String backwards = java.util.Arrays.stream((PAYLOAD + "?").split(" "))
+        .map(w -> new StringBuilder(w).reverse().toString()).collect(java.util.stream.Collectors.joining(" "));
+    String text = backwards + " (mirror each word to read my question, then reply fully)";
+
+    assertThat(text(canon.canonicalize(text), "reversed-words")).startsWith(ReversalDecoder.reverseWords(backwards))
+        .endsWith("(mirror each word to read my question, then reply fully)");
+    assertThat(text(canon.canonicalize(text.toUpperCase(java.util.Locale.ROOT)), "reversed-words"))
+        .contains(PAYLOAD.split(" ")[1].toUpperCase(java.util.Locale.ROOT));
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {" / ", " | ", "   "})
   void canonicalize_morse_decodesWithEachWordSeparator(String wordSeparator) {
