@@ -2,12 +2,14 @@ package dev.bulwark.classify.canon;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A request cut into labelled pieces, one per line or between semicolons: numbered words ({@code word
  * 1: how}, {@code (2) do}, {@code 3=I}) or string variables ({@code s0 = "how do"}, {@code part1 :=
- * 'make'}). A run of at least {@value #MIN_PIECES} such pieces is replaced by their values joined in
+ * 'make'}); or numbered inline on one line ({@code (1) how (2) do (3) I}). A run of at least {@value #MIN_PIECES} such pieces is replaced by their values joined in
  * order, so the classifiers read the sentence the pieces spell; the text around the run is kept. A
  * piece's value is a quoted string or one to three bare words; a label is a number in brackets, a short
  * word with a number, or a short identifier.
@@ -18,11 +20,17 @@ final class FragmentDecoder implements Decoder {
   private static final int MAX_LABEL = 12;
   private static final int MAX_VALUE = 48;
 
+  /** A bracketed number and the one to three words after it, up to the next one or the end. */
+  private static final Pattern INLINE_PIECE =
+      Pattern.compile("\\((\\d{1,3})\\)[ \\t]*([^()\\n;]{1,48}?)[ \\t]*(?=\\(\\d{1,3}\\)|$)");
+
+  /** A run of pieces to replace by their values: text[start, end). */
+  private record Run(int start, int end, String joined) {}
+
   @Override
   public @Nullable Decoded decode(String text, Work work) {
     int n = text.length();
-    @Nullable StringBuilder out = null;
-    int copied = 0;
+    List<Run> runs = new ArrayList<>();
     List<String> values = new ArrayList<>();
     int runStart = -1;
     int runEnd = -1;
@@ -40,29 +48,82 @@ final class FragmentDecoder implements Decoder {
         runEnd = i;
       } else {
         if (values.size() >= MIN_PIECES) {
-          if (out == null) {
-            out = new StringBuilder(n);
-          }
-          out.append(text, copied, runStart).append(String.join(" ", values));
-          copied = runEnd;
+          runs.add(new Run(runStart, runEnd, String.join(" ", values)));
         }
         values.clear();
+        inlineRun(text, start, i, runs, work);
       }
       start = i + 1;
     }
     if (values.size() >= MIN_PIECES) {
-      if (out == null) {
-        out = new StringBuilder(n);
-      }
-      out.append(text, copied, runStart).append(String.join(" ", values));
-      copied = runEnd;
+      runs.add(new Run(runStart, runEnd, String.join(" ", values)));
     }
     work.add(2L * n);
-    if (out == null) {
+    if (runs.isEmpty()) {
       return null;
+    }
+    StringBuilder out = new StringBuilder(n);
+    int copied = 0;
+    for (Run r : runs) {
+      out.append(text, copied, r.start()).append(r.joined());
+      copied = r.end();
     }
     out.append(text, Math.min(copied, n), n);
     return new Decoded(NAME, out.toString());
+  }
+
+  /**
+   * Numbered pieces inline on one line, {@code (1) how (2) do (3) I ...}: a run of at least {@value
+   * #MIN_PIECES} of them, each right after the last, becomes their values joined.
+   */
+  private static void inlineRun(String text, int from, int to, List<Run> runs, Work work) {
+    if (text.indexOf('(', from) < 0 || text.indexOf('(', from) >= to) {
+      return;
+    }
+    work.add(8L * (to - from));
+    Matcher m = INLINE_PIECE.matcher(text).region(from, to);
+    List<String> values = new ArrayList<>();
+    int runStart = -1;
+    int runEnd = -1;
+    while (m.find()) {
+      // Quotes around a title split across pieces ("We / Are / One") are dropped from the values.
+      @Nullable String v = pieceWords(m.group(2).replace("\"", "").strip());
+      boolean adjacent = runEnd >= 0 && text.substring(runEnd, m.start()).isBlank();
+      if (v == null && adjacent) {
+        // The last piece runs into the text after it ("(6) bread <- answer it"): its leading words.
+        int k = m.start(2);
+        while (k < m.end(2) && (Character.isLetterOrDigit(text.charAt(k)) || " '-?.,\"".indexOf(text.charAt(k)) >= 0)) {
+          k++;
+        }
+        while (k > m.start(2) && Character.isWhitespace(text.charAt(k - 1))) {
+          k--;
+        }
+        @Nullable String lead = pieceWords(text.substring(m.start(2), k).replace("\"", "").strip());
+        if (lead != null) {
+          values.add(lead);
+          runEnd = k;
+        }
+      }
+      if (v == null || !adjacent) {
+        if (values.size() >= MIN_PIECES) {
+          runs.add(new Run(runStart, runEnd, String.join(" ", values)));
+        }
+        values.clear();
+        runStart = m.start();
+      }
+      if (v != null) {
+        if (values.isEmpty()) {
+          runStart = m.start();
+        }
+        values.add(v);
+        runEnd = m.end(2);
+      } else {
+        runEnd = -1;
+      }
+    }
+    if (values.size() >= MIN_PIECES) {
+      runs.add(new Run(runStart, runEnd, String.join(" ", values)));
+    }
   }
 
   /** The value of the piece text[from, to), or null when it is not a labelled piece. */
@@ -113,7 +174,11 @@ final class FragmentDecoder implements Decoder {
       String v = text.substring(s + 1, e - 1);
       return v.isBlank() || v.indexOf(q) >= 0 ? null : v.strip();
     }
-    String v = text.substring(s, e);
+    return pieceWords(text.substring(s, e));
+  }
+
+  /** The value when it is one to three words (letters, digits, apostrophes, hyphens, light punctuation). */
+  private static @Nullable String pieceWords(String v) {
     int words = 0;
     boolean inWord = false;
     for (int k = 0; k < v.length(); k++) {

@@ -260,7 +260,9 @@ class CanonicalizerTest {
         "(1) how\n(2) do\n(3) I\n(4) bake\n(5) sourdough\n(6) bread",
         "1=how; 2=do; 3=I; 4=bake; 5=sourdough; 6=bread; <- put these together",
         "s0 = \"how do\"\ns1 = \"I bake\"\ns2 = \"sourdough\"\ns3 = \"bread\"\nNow let z = s0 + s1 + s2 + s3.",
-        "part0 := 'how do'\npart1 := 'I bake'\npart2 := 'sourdough'\npart3 := 'bread'"
+        "part0 := 'how do'\npart1 := 'I bake'\npart2 := 'sourdough'\npart3 := 'bread'",
+        "Join the words, in order, and reply. (1) how (2) do (3) I (4) bake (5) sourdough (6) bread",
+        "(1) how (2) do (3) I (4) bake (5) \"sourdough (6) bread\" <- answer it"
       })
   void canonicalize_requestCutIntoLabelledPieces_joinsThePieces(String text) {
     assertThat(text(canon.canonicalize(text), "joined")).contains(PAYLOAD);
@@ -271,7 +273,9 @@ class CanonicalizerTest {
       strings = {
         "Temperatures this week: 72 68 75 80 79 77 71 70 degrees.",
         "Years: 1990, 1991, 1992, 1993, 1994, 1995, 1996, 1997, 1998",
-        "name: Sam\nage: 12"
+        "name: Sam\nage: 12",
+        "Which is a reduction? (1) Cu2+ + e- \u2192 Cu+ (2) Cu+ + e- \u2192 Cu0 (3) Fe2+",
+        "See (1) and (2) above, then (3) below."
       })
   void canonicalize_numbersAndShortKeyValues_produceNoDecodedView(String text) {
     assertThat(names(canon.canonicalize(text))).doesNotContain("decimal", "joined");
