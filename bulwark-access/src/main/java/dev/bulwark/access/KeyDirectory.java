@@ -18,10 +18,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,9 +37,9 @@ import org.slf4j.LoggerFactory;
  * <p>Concurrency: the snapshot is immutable and published through a volatile field; {@link
  * #authenticate} reads it without locks. A poller compares the store's change counter every {@code
  * pollInterval} and reloads when it moved, so a key created or revoked by the CLI (another process)
- * takes effect within one interval. An unknown key id also asks for an early poll (coalesced), so a
- * key used right after creation works on a retry. Refreshes are serialized; reads never wait for
- * them.
+ * takes effect within one interval. An unknown key id also asks for an early poll (coalesced);
+ * {@link #authenticateFresh} waits for it, so a key used right after its creation works on its first
+ * request. Refreshes are serialized; {@link #authenticate} never waits for them.
  */
 public final class KeyDirectory implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KeyDirectory.class);
@@ -45,7 +48,7 @@ public final class KeyDirectory implements AutoCloseable {
   private final @Nullable DiligenceStore diligence;
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
-  private final AtomicBoolean refreshQueued = new AtomicBoolean();
+  private final AtomicReference<@Nullable CompletableFuture<Void>> pendingRefresh = new AtomicReference<>();
   private final @Nullable ScheduledFuture<?> poller;
   private volatile Snapshot snapshot;
 
@@ -90,6 +93,34 @@ public final class KeyDirectory implements AutoCloseable {
    * @param presented the key, or null when the request carried none
    */
   public Authentication authenticate(@Nullable String presented) {
+    Authentication a = check(presented);
+    if (a instanceof Authentication.Denied d && d.reason() == Authentication.Reason.UNKNOWN && unknownId(presented)) {
+      refreshSoon();
+    }
+    return a;
+  }
+
+  /**
+   * {@link #authenticate}, except that a key whose id the snapshot does not hold yet is checked again
+   * after a refresh (shared with every request waiting at the time), so a key another process created
+   * a moment ago works on its first request instead of after the next poll. Completes at once unless
+   * the id is unknown; otherwise on the scheduler, after the refresh, even if the refresh failed.
+   */
+  public CompletionStage<Authentication> authenticateFresh(@Nullable String presented) {
+    Authentication a = check(presented);
+    if (!(a instanceof Authentication.Denied d && d.reason() == Authentication.Reason.UNKNOWN && unknownId(presented))) {
+      return CompletableFuture.completedFuture(a);
+    }
+    return refreshSoon().thenApply(v -> check(presented));
+  }
+
+  /** Whether a well-formed key's id is missing from the snapshot (not a wrong secret for a known id). */
+  private boolean unknownId(@Nullable String presented) {
+    Optional<KeyToken> t = presented == null ? Optional.empty() : KeyToken.parse(presented.trim());
+    return t.isPresent() && !snapshot.keys.containsKey(t.get().id());
+  }
+
+  private Authentication check(@Nullable String presented) {
     if (presented == null || presented.isBlank()) {
       return new Authentication.Denied(Authentication.Reason.MISSING, null);
     }
@@ -100,7 +131,6 @@ public final class KeyDirectory implements AutoCloseable {
     KeyToken token = parsed.get();
     ApiKeyRecord key = snapshot.keys.get(token.id());
     if (key == null) {
-      requestRefresh();
       return new Authentication.Denied(Authentication.Reason.UNKNOWN, token.id());
     }
     if (!token.matches(key.secretHash())) {
@@ -159,14 +189,32 @@ public final class KeyDirectory implements AutoCloseable {
     }
   }
 
-  private void requestRefresh() {
-    if (refreshQueued.compareAndSet(false, true)) {
+  /**
+   * A refresh on the scheduler, shared by every caller until it starts: a burst of unknown ids (a
+   * client with a typo, or someone guessing) costs one change-counter read, not one each.
+   */
+  private CompletableFuture<Void> refreshSoon() {
+    CompletableFuture<Void> mine = new CompletableFuture<>();
+    CompletableFuture<Void> queued = pendingRefresh.compareAndExchange(null, mine);
+    if (queued != null) {
+      return queued;
+    }
+    try {
       scheduler.execute(
           () -> {
-            refreshQueued.set(false);
-            pollQuietly();
+            // Callers from now on need a refresh that starts after them: they may look for a newer key.
+            pendingRefresh.set(null);
+            try {
+              pollQuietly();
+            } finally {
+              mine.complete(null);
+            }
           });
+    } catch (RejectedExecutionException e) {
+      pendingRefresh.set(null);
+      mine.complete(null);
     }
+    return mine;
   }
 
   private void pollQuietly() {

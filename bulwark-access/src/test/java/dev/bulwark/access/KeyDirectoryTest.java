@@ -112,6 +112,34 @@ class KeyDirectoryTest {
   }
 
   @Test
+  void authenticateFresh_keyCreatedByAnotherWriter_grantedOnTheFirstRequest() throws Exception {
+    IssuedKey k = keys.create("acme", "standard", null, null, "test");
+
+    assertThat(directory.authenticateFresh(k.token()).toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS))
+        .isInstanceOf(Authentication.Granted.class);
+  }
+
+  @Test
+  void authenticateFresh_unknownKey_deniedAfterTheRefresh() throws Exception {
+    String never = "bwk_" + "k".repeat(16) + "_" + "A".repeat(43);
+    Authentication a = directory.authenticateFresh(never).toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+    assertThat(a).isEqualTo(new Authentication.Denied(Authentication.Reason.UNKNOWN, "k".repeat(16)));
+  }
+
+  @Test
+  void authenticateFresh_knownKeyOrWrongSecret_answersAtOnce() {
+    IssuedKey k = keys.create("acme", "standard", null, null, "test");
+    directory.refresh();
+    String forged = "bwk_" + k.record().id() + "_" + "A".repeat(43);
+
+    assertThat(directory.authenticateFresh(k.token()).toCompletableFuture()).isCompletedWithValueMatching(
+        a -> a instanceof Authentication.Granted);
+    assertThat(directory.authenticateFresh(forged).toCompletableFuture()).isCompletedWithValue(
+        new Authentication.Denied(Authentication.Reason.UNKNOWN, k.record().id()));
+  }
+
+  @Test
   void policyOfTier_fromTheSameSnapshot() {
     store.keys().upsertTier("research", "research-policy", "test");
     directory.refresh();

@@ -124,6 +124,18 @@ class BadInputTest {
   }
 
   @Test
+  void post_keyCreatedAMomentAgoByAnotherProcess_admittedOnTheFirstRequest() throws Exception {
+    // As `bulwark keys create` does from another process: straight into the store, no refresh of the
+    // running gateway's directory, and the request at once.
+    String fresh = new dev.bulwark.access.ApiKeys(h.store.keys(), java.time.Clock.systemUTC(),
+        new java.security.SecureRandom()).create("acme", "standard", null, null, "test").token();
+
+    HttpResponse<String> r = h.post("/v1/chat/completions", fresh, OK_OPENAI);
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+  }
+
+  @Test
   void post_rightIdWrongSecret_401() throws Exception {
     String wrong = key.substring(0, key.length() - 4) + "AAAA";
 

@@ -118,7 +118,9 @@ final class GatewayHarness implements AutoCloseable {
     simulator = SimulatedUpstream.start(vertx, SimulatorConfig.builder()
         .script(Script.parseYaml(SCRIPT, "harness")).build()).await();
     scheduler = Executors.newSingleThreadScheduledExecutor();
-    keys = new KeyDirectory(store.keys(), Clock.systemUTC(), scheduler, Duration.ofMillis(50));
+    // No poll in a test's lifetime: the helpers below refresh the directory themselves, and a key
+    // written to the store behind its back is seen only through the directory's refresh on demand.
+    keys = new KeyDirectory(store.keys(), Clock.systemUTC(), scheduler, Duration.ofHours(1));
     URI sim = URI.create(simulator.baseUrl());
     GatewaySettings.Builder settings = GatewaySettings.builder()
         .port(0)

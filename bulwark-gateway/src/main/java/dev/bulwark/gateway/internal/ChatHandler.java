@@ -109,7 +109,25 @@ public final class ChatHandler implements Handler<HttpServerRequest> {
     void begin() {
       resp.putHeader("x-request-id", x.requestId);
       resp.closeHandler(v -> clientClosed());
-      Authentication auth = g.keys.authenticate(presentedKey());
+      java.util.concurrent.CompletableFuture<Authentication> auth =
+          g.keys.authenticateFresh(presentedKey()).toCompletableFuture();
+      if (auth.isDone()) {
+        admit(auth.join());
+        return;
+      }
+      // A key the directory has not loaded yet (created a moment ago by the CLI, another process):
+      // the request waits, its body unread, for the directory's refresh rather than failing once.
+      req.pause();
+      auth.whenComplete((a, failure) -> context.runOnContext(v -> {
+        if (finished) {
+          return;
+        }
+        req.resume();
+        admit(a != null ? a : new Authentication.Denied(Authentication.Reason.UNKNOWN, null));
+      }));
+    }
+
+    private void admit(Authentication auth) {
       if (auth instanceof Authentication.Denied d) {
         x.keyIdPresented = d.keyId();
         rejectAfterBody(d.reason().recognised() ? ErrorKind.PERMISSION : ErrorKind.AUTHENTICATION, d.reason().message());
