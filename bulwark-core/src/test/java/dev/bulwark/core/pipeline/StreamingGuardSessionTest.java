@@ -7,7 +7,6 @@ import dev.bulwark.core.Action;
 import dev.bulwark.core.ScanStatus;
 import dev.bulwark.core.Verdict;
 import dev.bulwark.core.pipeline.TestStages.Broken;
-import dev.bulwark.core.pipeline.TestStages.Deferred;
 import dev.bulwark.core.pipeline.TestStages.Trigger;
 import dev.bulwark.core.policy.FailureMode;
 import dev.bulwark.core.policy.Policy;
@@ -124,7 +123,7 @@ class StreamingGuardSessionTest {
 
   @Test
   void recheck_backgroundResultClears_releasesTheHeldText() {
-    Deferred stage = new Deferred();
+    DeferredStreamingStage stage = new DeferredStreamingStage();
     StreamingGuardSession s = open(STANDARD, stage);
     int[] wakeUps = {0};
     s.wakeUpWith(() -> wakeUps[0]++);
@@ -140,7 +139,7 @@ class StreamingGuardSessionTest {
 
   @Test
   void recheck_backgroundResultHalts_haltsWithNothingReleased() {
-    Deferred stage = new Deferred();
+    DeferredStreamingStage stage = new DeferredStreamingStage();
     StreamingGuardSession s = open(STANDARD, stage);
     s.wakeUpWith(() -> {});
     s.append(TEXT, "hello there");
@@ -155,7 +154,7 @@ class StreamingGuardSessionTest {
 
   @Test
   void recheck_nothingHeldBack_asksNoStage() {
-    Deferred stage = new Deferred();
+    DeferredStreamingStage stage = new DeferredStreamingStage();
     StreamingGuardSession s = open(STANDARD, stage, new Trigger("t", "secret", Action.HALT));
     stage.settle(Action.ALLOW);
     s.append(TEXT, "plain text");
@@ -169,7 +168,7 @@ class StreamingGuardSessionTest {
 
   @Test
   void recheck_heldByAnotherStageOnly_keepsThatStagesHoldback() {
-    Deferred stage = new Deferred();
+    DeferredStreamingStage stage = new DeferredStreamingStage();
     StreamingGuardSession s = open(STANDARD, stage, new Trigger("t", "secret", Action.HALT));
     s.append(TEXT, "the sec");
     stage.settle(Action.ALLOW);
@@ -182,7 +181,7 @@ class StreamingGuardSessionTest {
 
   @Test
   void endChannel_backgroundStageStillOut_holdsUntilRecheckEndsItAgain() {
-    Deferred stage = new Deferred();
+    DeferredStreamingStage stage = new DeferredStreamingStage();
     StreamingGuardSession s = open(STANDARD, stage);
     s.wakeUpWith(() -> {});
     s.append(TEXT, "hello there");
@@ -201,7 +200,7 @@ class StreamingGuardSessionTest {
 
   @Test
   void endChannel_backgroundResultHaltsAfterTheEnd_haltsOnRecheck() {
-    Deferred stage = new Deferred();
+    DeferredStreamingStage stage = new DeferredStreamingStage();
     StreamingGuardSession s = open(STANDARD, stage);
     s.append(TEXT, "hello there");
     s.endChannel(TEXT);

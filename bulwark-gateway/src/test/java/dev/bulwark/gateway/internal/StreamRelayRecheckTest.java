@@ -3,15 +3,10 @@ package dev.bulwark.gateway.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.core.Action;
-import dev.bulwark.core.CategoryScores;
 import dev.bulwark.core.Ticker;
-import dev.bulwark.core.pipeline.Assessment;
-import dev.bulwark.core.pipeline.Channel;
 import dev.bulwark.core.pipeline.Conversation;
-import dev.bulwark.core.pipeline.StreamAssessment;
-import dev.bulwark.core.pipeline.StreamSession;
+import dev.bulwark.core.pipeline.DeferredStreamingStage;
 import dev.bulwark.core.pipeline.StreamingGuard;
-import dev.bulwark.core.pipeline.StreamingStage;
 import dev.bulwark.core.policy.Policy;
 import dev.bulwark.protocol.model.BlockType;
 import dev.bulwark.protocol.model.StopReason;
@@ -19,7 +14,6 @@ import dev.bulwark.protocol.model.StreamEvent;
 import dev.bulwark.protocol.model.Usage;
 import java.util.ArrayList;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * and {@link StreamRelay#recheck} releases the text (or halts) without waiting for the next chunk.
  */
 class StreamRelayRecheckTest {
-  private final Background stage = new Background();
+  private final DeferredStreamingStage stage = new DeferredStreamingStage();
   private final List<StreamEvent> client = new ArrayList<>();
   private final boolean[] cancelled = new boolean[1];
   private final int[] wakeUps = new int[1];
@@ -152,60 +146,5 @@ class StreamRelayRecheckTest {
 
     assertThat(relay.recheck()).isEqualTo(StreamRelay.Status.UPSTREAM_DONE);
     assertThat(client).hasSize(events);
-  }
-
-  /** Holds everything back until the test settles it, then wakes the relay as a background result would. */
-  private static final class Background implements StreamingStage {
-    private Runnable wakeUp = () -> {};
-    private @Nullable Action outcome;
-
-    void settle(Action action) {
-      outcome = action;
-      wakeUp.run();
-    }
-
-    @Override
-    public String name() {
-      return "background";
-    }
-
-    @Override
-    public String version() {
-      return "v1";
-    }
-
-    @Override
-    public StreamSession open(Conversation prompt) {
-      return new StreamSession() {
-        int held;
-
-        @Override
-        public void wakeUpWith(Runnable w) {
-          wakeUp = w;
-        }
-
-        @Override
-        public StreamAssessment append(Channel channel, CharSequence delta) {
-          held += delta.length();
-          if (outcome == null) {
-            return StreamAssessment.holding(held);
-          }
-          held = 0;
-          return outcome.stops()
-              ? StreamAssessment.halt(CategoryScores.of("test", 1.0), "background")
-              : StreamAssessment.CLEAR;
-        }
-
-        @Override
-        public StreamAssessment endChannel(Channel channel) {
-          return append(channel, ""); // the end is judged in the background too
-        }
-
-        @Override
-        public Assessment finish() {
-          return Assessment.ALLOW;
-        }
-      };
-    }
   }
 }
