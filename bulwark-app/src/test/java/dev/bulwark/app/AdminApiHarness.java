@@ -14,6 +14,7 @@ import dev.bulwark.admin.AdminServer;
 import dev.bulwark.admin.AdminSettings;
 import dev.bulwark.core.policy.Policy;
 import dev.bulwark.store.Store;
+import dev.bulwark.store.StoredEvent;
 import dev.bulwark.store.StoreConfig;
 import dev.bulwark.store.diligence.Role;
 import io.vertx.core.Vertx;
@@ -23,9 +24,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -136,15 +134,15 @@ final class AdminApiHarness implements AutoCloseable {
   }
 
   /** The bodies of the audit log's events of {@code type}, oldest first. */
-  List<String> events(String type) throws Exception {
+  List<String> events(String type) {
     List<String> out = new ArrayList<>();
-    try (Connection c = store.dataSource().getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT body FROM events WHERE type = ? ORDER BY seq")) {
-      ps.setString(1, type);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(rs.getString(1));
+    long after = 0;
+    for (List<StoredEvent> page = store.events().read(0, 1000); !page.isEmpty(); page = store.events().read(after, 1000)) {
+      for (StoredEvent e : page) {
+        if (e.type().equals(type)) {
+          out.add(e.body());
         }
+        after = e.seq();
       }
     }
     return out;

@@ -110,7 +110,7 @@ class IncidentIntakeTest {
     assertThat(item.seq()).isEqualTo(seq);
     assertThat(item.account()).isEqualTo("acme");
     assertThat(item.reason()).contains(incident, "jailbreak", "respond patch");
-    assertThat(events(store, "response.incident.taken")).singleElement().satisfies(body ->
+    assertThat(TestStores.events(store, "response.incident.taken")).singleElement().satisfies(body ->
         assertThat(body).contains("\"mode\":\"review\"", "\"auto_patch\":false", "\"redacted\":true", incident)
             .doesNotContain("previous instructions"));
     assertThat(store.events().verify().intact()).isTrue();
@@ -175,7 +175,7 @@ class IncidentIntakeTest {
         .item(followUp.get(0).reviewItem()).orElseThrow();
     assertThat(item.seq()).isEqualTo(later);
     assertThat(item.reason()).contains(incident, "new jailbreak exchange", firstReport);
-    assertThat(events(store, "response.incident.taken")).hasSize(2).last().satisfies(body ->
+    assertThat(TestStores.events(store, "response.incident.taken")).hasSize(2).last().satisfies(body ->
         assertThat(body).contains("\"follow_up\":true", "\"follows\":\"" + firstReport + "\"", "\"seqs\":[" + later + "]")
             .doesNotContain("ASCII codes", "previous instructions"));
     assertThat(store.events().verify().intact()).isTrue();
@@ -278,9 +278,9 @@ class IncidentIntakeTest {
     String family = taken.get(0).result().family().id();
     assertThat(patched).singleElement().satisfies(p -> assertThat(p).startsWith(family + " by rapid-response"));
     assertThat(taken.get(0).note()).contains("nothing passed the gate");
-    assertThat(events(store, "response.incident.taken")).hasSize(2).allSatisfy(body ->
+    assertThat(TestStores.events(store, "response.incident.taken")).hasSize(2).allSatisfy(body ->
         assertThat(body).contains("\"mode\":\"auto_patch\""));
-    assertThat(events(store, "response.incident_intake.configured")).isEmpty();
+    assertThat(TestStores.events(store, "response.incident_intake.configured")).isEmpty();
   }
 
   @Test
@@ -299,7 +299,7 @@ class IncidentIntakeTest {
       assertThat(t.reviewItem()).isNotNull();
       assertThat(t.note()).contains("automatic patch failed");
     });
-    assertThat(events(store, "response.incident.patch_failed")).hasSize(1);
+    assertThat(TestStores.events(store, "response.incident.patch_failed")).hasSize(1);
     assertThat(intake(store).runOnce()).isEmpty();
   }
 
@@ -320,9 +320,4 @@ class IncidentIntakeTest {
     }
     return taken;
   }
-
-  private static List<String> events(Store store, String type) throws SQLException {
-    return TestStores.events(store, type);
-  }
-
 }

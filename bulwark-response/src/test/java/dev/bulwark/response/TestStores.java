@@ -8,12 +8,11 @@ import dev.bulwark.gateway.SafeguardPipeline;
 import dev.bulwark.response.gate.ValidationGate;
 import dev.bulwark.store.Dialect;
 import dev.bulwark.store.Store;
+import dev.bulwark.store.StoredEvent;
 import dev.bulwark.store.StoreConfig;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
@@ -84,15 +83,15 @@ final class TestStores implements AutoCloseable {
   }
 
   /** The bodies of the audit log's events of {@code type}, oldest first. */
-  static List<String> events(Store store, String type) throws SQLException {
+  static List<String> events(Store store, String type) {
     List<String> out = new ArrayList<>();
-    try (Connection c = store.dataSource().getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT body FROM events WHERE type = ? ORDER BY seq")) {
-      ps.setString(1, type);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(rs.getString(1));
+    long after = 0;
+    for (List<StoredEvent> page = store.events().read(0, 1000); !page.isEmpty(); page = store.events().read(after, 1000)) {
+      for (StoredEvent e : page) {
+        if (e.type().equals(type)) {
+          out.add(e.body());
         }
+        after = e.seq();
       }
     }
     return out;

@@ -77,7 +77,12 @@ final class FragmentDecoder implements Decoder {
    * #MIN_PIECES} of them, each right after the last, becomes their values joined.
    */
   private static void inlineRun(String text, int from, int to, List<Run> runs, Work work) {
-    if (text.indexOf('(', from) < 0 || text.indexOf('(', from) >= to) {
+    // Only within the line: indexOf past it would rescan the rest of the text for every line.
+    int bracket = from;
+    while (bracket < to && text.charAt(bracket) != '(') {
+      bracket++;
+    }
+    if (bracket == to) {
       return;
     }
     work.add(8L * (to - from));

@@ -353,7 +353,7 @@ public final class ClassifierPatcher {
     Cascade after = nb.cascade(canonicalizer, Ticker.system());
     double[] benignAfter = scores(after, pool.benignCalibration());
     double t = Math.min(0.99, Math.max(t0 * settings.minThresholdShare(),
-        Math.max(thresholdFor(benignAfter, fpr0), thresholdWithMargin(benignBefore, t0, benignAfter, settings.fprMargin()))));
+        thresholdWithMargin(benignBefore, t0, benignAfter, settings.fprMargin())));
     nb.promptThresholds(ClassifierBundle.Thresholds.uniform(t));
 
     ObjectNode p = provenance.deepCopy();
@@ -644,22 +644,6 @@ public final class ClassifierPatcher {
       }
     }
     return Double.isNaN(fallback) ? 1.0 : fallback;
-  }
-
-  /** The lowest threshold whose rate of scores at or above it is at most {@code rate}. */
-  static double thresholdFor(double[] scores, double rate) {
-    if (scores.length == 0) {
-      return 1e-6;
-    }
-    double[] desc = scores.clone();
-    Arrays.sort(desc);
-    int n = desc.length;
-    int allowed = (int) Math.floor(rate * n + 1e-9);
-    if (allowed >= n) {
-      return 1e-6;
-    }
-    // Above the (allowed+1)-th largest score: exactly `allowed` scores (fewer on ties) reach it.
-    return Math.min(1.0, Math.nextUp(desc[n - 1 - allowed]));
   }
 
   private static List<TrainingText> sample(List<TrainingText> texts, int max, long seed) {
