@@ -112,6 +112,12 @@ public final class SafeguardPipeline {
     return b;
   }
 
+  /** The prompt stage named {@code name}, if the pipeline has one. */
+  public Optional<PromptStage> promptStage(String name) {
+    requireNonNull(name, "name");
+    return promptStages.stream().filter(s -> s.name().equals(name)).findFirst();
+  }
+
   /** One line per stage, for the start-up banner. */
   public List<String> describe() {
     List<String> lines = new ArrayList<>();

@@ -432,10 +432,13 @@ public final class RapidResponse {
     String classifierId = null;
     t = System.nanoTime();
     if (options.classifier() && classifierPatch != null) {
-      BaseClassifier base = currentSpec.classifier() == null ? baseClassifier.get()
+      // The detector runs beside the configured classifier (the reference); a release's detector
+      // already knows the earlier families, so the next one starts from it.
+      BaseClassifier reference = baseClassifier.get();
+      BaseClassifier base = currentSpec.classifier() == null ? reference
           : BaseClassifier.of(registry.bytes(currentSpec.classifier()), encoder);
-      Cascade baseCascade = base.bundle().cascade(canonicalizer, Ticker.system());
-      double jailbreakThreshold = base.bundle().promptThresholds().get(Category.JAILBREAK);
+      Cascade baseCascade = reference.bundle().cascade(canonicalizer, Ticker.system());
+      double jailbreakThreshold = reference.bundle().promptThresholds().get(Category.JAILBREAK);
       List<TrainingText> attacks = new ArrayList<>();
       for (Exchange e : examples) {
         attacks.add(ClassifierPatcher.text(e, EnumSet.of(Category.JAILBREAK, Category.HARMFUL_OTHER)));
@@ -461,7 +464,7 @@ public final class RapidResponse {
         }
       });
       ClassifierPatcher.Result cp = new ClassifierPatcher(classifierPatch, canonicalizer, encoder, stage2Embeddings)
-          .patch(base, attacks, negatives, extra, data, base.bundle().version() + "+" + familyId,
+          .patch(base, reference, attacks, negatives, extra, data, base.bundle().version() + "+" + familyId,
               provenance(familyId, options), options.stage2());
       classifierId = registry.put(ArtifactKind.CLASSIFIER, familyId, cp.archive()).id();
       ClassifierPatcher.Stage2Outcome s2 = cp.stage2();

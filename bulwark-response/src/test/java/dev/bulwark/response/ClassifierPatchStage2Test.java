@@ -16,13 +16,19 @@ import dev.bulwark.classify.model.Stage2Model;
 import dev.bulwark.classify.model.Stage2Settings;
 import dev.bulwark.classify.model.Stage2Trainer;
 import dev.bulwark.classify.model.TrainingText;
+import dev.bulwark.classify.stage.DetectorStage;
+import dev.bulwark.core.Action;
+import dev.bulwark.core.pipeline.Assessment;
+import dev.bulwark.gateway.SafeguardPipeline;
 import dev.bulwark.response.gate.GateResult;
+import dev.bulwark.response.gate.ReleaseVerdicts;
 import dev.bulwark.response.patch.BaseClassifier;
 import dev.bulwark.response.patch.ClassifierPatcher;
 import dev.bulwark.response.patch.Stage2Embeddings;
 import dev.bulwark.response.registry.ArtifactKind;
 import dev.bulwark.response.registry.ArtifactRecord;
 import dev.bulwark.response.registry.LoadedRelease;
+import dev.bulwark.response.registry.ReleasePipelines;
 import dev.bulwark.store.Store;
 import dev.bulwark.store.StoreConfig;
 import java.nio.file.Files;
@@ -200,6 +206,46 @@ class ClassifierPatchStage2Test {
   }
 
   @Test
+  void respond_classifierPatch_isADetectorBesideTheUnchangedBaseStage() {
+    LoadedRelease loaded = first.rr.loader().load(outcome.attempts().get(0).release());
+    SafeguardPipeline base = GatewayFixture.pipeline(Fixtures.toyWithStage2(), Runnable::run);
+    SafeguardPipeline patched = ReleasePipelines.builder().base(base).embedder(Fixtures::embedder)
+        .offload(Runnable::run).build().compose(loaded);
+
+    assertThat(patched.promptStage("classifier")).as("the base stage stays").containsSame(
+        base.promptStage("classifier").orElseThrow());
+    DetectorStage detector = (DetectorStage) patched.promptStage(ReleasePipelines.CLASSIFIER_STAGE).orElseThrow();
+    JsonNode p = loaded.classifier().provenance().path("classifier_patch");
+    assertThat(p.path("mode").asText()).isEqualTo(ClassifierPatcher.DETECTOR_MODE);
+    assertThat(detector.threshold()).isEqualTo(p.path("threshold").asDouble()).isBetween(0.5, 1.0);
+    assertThat(detector.liftLogits()).isEqualTo(2.0);
+
+    // Every harmful pool request the base blocks stays blocked: the detector only adds blocks.
+    ReleaseVerdicts before = new ReleaseVerdicts("base", base, ReleaseVerdicts.EVALUATION);
+    ReleaseVerdicts after = new ReleaseVerdicts("patched", patched, ReleaseVerdicts.EVALUATION);
+    int blockedBefore = 0;
+    for (TrainingPool.Request r : Fixtures.pool().harmful().subList(0, Math.min(150, Fixtures.pool().harmful().size()))) {
+      Exchange e = Exchange.ofText(r.text());
+      if (before.blocks(e)) {
+        blockedBefore++;
+        assertThat(after.blocks(e)).as(r.text()).isTrue();
+      }
+    }
+    assertThat(blockedBefore).isPositive();
+
+    // The held-back variants the detector stops, it stops for its lift over the base.
+    int byDetector = 0;
+    for (Variant v : variants(true, Variant.Role.ATTACK)) {
+      Assessment a = detector.assess(v.exchange().conversation("evaluation"));
+      if (a.action() == Action.BLOCK) {
+        byDetector++;
+        assertThat(a.reason()).contains("jailbreak").contains("logits over the reference's");
+      }
+    }
+    assertThat(byDetector).as("held-back variants the detector blocks").isPositive();
+  }
+
+  @Test
   void respond_sameSeed_sameClassifierDigest() throws Exception {
     // A fresh store; the embeddings are the first run's (patch_warmEmbeddings_sameArchiveAsCold shows
     // that what they hold never changes the archive).
@@ -228,7 +274,7 @@ class ClassifierPatchStage2Test {
 
   private static ClassifierPatcher.Result patch(BaseClassifier base, ClassifierPatcher.Settings settings,
       Stage2Embeddings embeddings) {
-    return new ClassifierPatcher(settings, CANON, Fixtures::encoder, embeddings).patch(base, attacks(), twins(),
+    return new ClassifierPatcher(settings, CANON, Fixtures::encoder, embeddings).patch(base, base, attacks(), twins(),
         List.of(), Fixtures.pool(), "v-test", dev.bulwark.response.internal.Json.object().put("test", true));
   }
 
@@ -299,7 +345,7 @@ class ClassifierPatchStage2Test {
   void patch_stage2NotRequested_keepsDeployedHeadAndRecordsSkippedOnRequest() {
     BaseClassifier base = Fixtures.toyWithStage2();
     ClassifierPatcher.Result r = new ClassifierPatcher(ClassifierPatcher.Settings.defaults(), CANON, Fixtures::encoder,
-        Stage2Embeddings.defaults(null)).patch(base, attacks(), twins(), List.of(), Fixtures.pool(), "v-test",
+        Stage2Embeddings.defaults(null)).patch(base, base, attacks(), twins(), List.of(), Fixtures.pool(), "v-test",
             dev.bulwark.response.internal.Json.object(), false);
 
     assertThat(r.stage2().retrained()).isFalse();

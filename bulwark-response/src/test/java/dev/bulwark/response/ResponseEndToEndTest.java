@@ -78,7 +78,8 @@ class ResponseEndToEndTest {
     assertThat(passed.passed()).isTrue();
     assertThat(passed.checks()).extracting(GateResult.Check::name)
         .contains("family_blocked", "benign_fpr_rise", "regression", "shadow");
-    assertThat(f.rr.gateResults().forFamily(intake.family().id())).hasSize(2);
+    // Offline decisions (a candidate the gate refused, then the one that went to shadow) and the final one.
+    assertThat(f.rr.gateResults().forFamily(intake.family().id())).hasSize(shadowing.attempts().size() + 1);
     assertThat(out.deployed().status()).isEqualTo(Release.Status.ACTIVE);
     assertThat(f.rr.store().family(intake.family().id()).orElseThrow().status()).isEqualTo(Family.Status.PATCHED);
 

@@ -1,5 +1,6 @@
 package dev.bulwark.bench.jmh;
 
+import dev.bulwark.classify.Category;
 import dev.bulwark.classify.Probabilities;
 import dev.bulwark.classify.canon.Canonicalizer;
 import dev.bulwark.classify.cascade.Band;
@@ -8,7 +9,12 @@ import dev.bulwark.classify.cascade.Classification;
 import dev.bulwark.classify.cascade.ClassifierBundle;
 import dev.bulwark.classify.cascade.CompletionStream;
 import dev.bulwark.classify.model.Encoder;
+import dev.bulwark.classify.stage.ClassifierStage;
+import dev.bulwark.classify.stage.DetectorStage;
+import dev.bulwark.core.Action;
 import dev.bulwark.core.Ticker;
+import dev.bulwark.core.pipeline.Assessment;
+import dev.bulwark.core.pipeline.Conversation;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +49,12 @@ import org.openjdk.jmh.annotations.Warmup;
  *       stage 2 inline and with stage 2 on a pool thread as {@code serve} runs it;
  *   <li>{@link #streamLongExchange}: one whole long exchange streamed and finished (a 2,200-char prompt
  *       as context, a ~3,700-char completion in word tokens): where the prompt's end, read again for
- *       every window and checkpoint, used to cost more than the completion itself.
+ *       every window and checkpoint, used to cost more than the completion itself;
+ *   <li>{@link #promptStageBenign} and {@link #promptStageBenignWithDetector}: the classifier prompt
+ *       stage on the rotating benign prompts, alone and followed by a rapid-response classifier
+ *       patch's {@link DetectorStage} (what a release with a classifier patch adds to every prompt).
+ *       The detector here is a second copy of the built-in model at a 0.5 threshold: a patched model
+ *       has the same shape (stage 1, the MiniLM head, the same band), so it costs the same per prompt.
  * </ul>
  *
  * <p>Run: {@code bench/jmh.sh ClassifierBenchmark}.
@@ -88,6 +99,9 @@ public class ClassifierBenchmark {
   private String[] longTokens;
   private int next;
   private int benign;
+  private ClassifierStage promptStage;
+  private DetectorStage detector;
+  private Conversation[] benignConversations;
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -104,6 +118,14 @@ public class ClassifierBenchmark {
       t.setDaemon(true);
       return t;
     });
+    promptStage = new ClassifierStage("classifier", bundle, cascade, "prompt", 256);
+    ClassifierBundle copy = ClassifierBundle.builtIn(() -> encoder);
+    detector = new DetectorStage("rapid-response-classifier", copy, copy.cascade(Canonicalizer.defaults(), Ticker.system()),
+        promptStage, Category.JAILBREAK, 0.5, 1.5);
+    benignConversations = new Conversation[BENIGN.length];
+    for (int i = 0; i < BENIGN.length; i++) {
+      benignConversations[i] = Conversation.ofUser("bench", BENIGN[i]);
+    }
     longPrompt = BenchText.words(400);
     longTokens = BenchText.words(650).split("(?<= )");
     String text = String.join("", tokens);
@@ -148,6 +170,18 @@ public class ClassifierBenchmark {
   @Benchmark
   public Classification cascadeBenignPrompt() {
     return cascade.classifyPrompt(BENIGN[benign++ % BENIGN.length]);
+  }
+
+  @Benchmark
+  public Assessment promptStageBenign() {
+    return promptStage.assess(benignConversations[benign++ % BENIGN.length]);
+  }
+
+  @Benchmark
+  public Assessment promptStageBenignWithDetector() {
+    Conversation c = benignConversations[benign++ % BENIGN.length];
+    Assessment a = promptStage.assess(c);
+    return a.action() == Action.ALLOW ? detector.assess(c) : a;
   }
 
   @Benchmark

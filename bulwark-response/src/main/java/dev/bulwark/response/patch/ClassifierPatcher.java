@@ -19,6 +19,7 @@ import dev.bulwark.classify.model.Stage2Model;
 import dev.bulwark.classify.model.Stage2Settings;
 import dev.bulwark.classify.model.Stage2Trainer;
 import dev.bulwark.classify.model.TrainingText;
+import dev.bulwark.classify.stage.DetectorStage;
 import dev.bulwark.core.Ticker;
 import dev.bulwark.response.Exchange;
 import dev.bulwark.response.TrainingPool;
@@ -57,23 +58,31 @@ import org.jspecify.annotations.Nullable;
  * {@link dev.bulwark.classify.model.EmbeddingCache} where one is configured), so the replayed and
  * calibration prompts are embedded once per responder. The completion models (both stages) are kept.
  *
- * <p>Recalibration: the deployed threshold is moved so that the final cascade (new stage 1 and new
- * stage 2) flags fewer of the benign calibration prompts than the deployed bundle did at its own
- * threshold, by a margin: counting the prompts only the new one flags ({@code b}) and those only the
- * old one flagged ({@code c}), the threshold is the lowest benign score at which {@code b - c +
- * fprMargin * sqrt(b + c) <= 0}, and never below {@code minThresholdShare} of the old one. The
- * validation gate counts false positives on the other half of the benign prompts, where one more
- * prompt (0.12 points of 832) is over its 0.1-point limit. The old threshold, just above the highest
- * benign score left unflagged, made every gate-half prompt in the gap up to the next benign score a
- * new false positive: on a second development family set the gate refused 9 of 20 patches for one
- * such prompt. A threshold at a benign score (the top of that gap) refused 3 of 40, with the margin
- * 2: {@code b + c} prompts disagree, so the difference on another sample of the same size varies by
- * about {@code sqrt(b + c)}. See docs/response.md for what the recalibration costs other categories.
+ * <p>The result is a detector, not a replacement: the patched model runs beside the reference
+ * classifier (the configured base, which keeps its own thresholds in its own stage) as a {@link
+ * DetectorStage} that fires on {@link #DETECTED} when the patched probability reaches the detector's
+ * threshold and rises at least {@link Settings#liftLogits()} above the reference's. Replacing the
+ * reference, as earlier versions did, cost every other category: the family's twins teach the model to
+ * rate some benign prompts higher, the one shared threshold had to rise to keep benign false positives
+ * down, and 7 to 18 points of recall on plain harmful requests went with it (docs/response.md). The
+ * threshold is {@link Settings#marginLogits()} above the highest benign calibration score among the
+ * prompts the detector could add ({@link #detectorThreshold}). Drift on benign text lifts it a logit
+ * or so; a family's variants are lifted by several, so the lift keeps the detector to what the patch
+ * learned and lets the threshold sit lower.
  *
  * <p>Deterministic for a seed: the same inputs and settings give the same archive bytes, whatever
  * {@link Stage2Embeddings} already holds. Not thread-safe while patching; one patch at a time.
  */
 public final class ClassifierPatcher {
+  /** The {@code classifier_patch.mode} of a detector's archive. */
+  public static final String DETECTOR_MODE = "detector";
+
+  /** The category a detector judges: the family's technique, whatever the request inside it. */
+  public static final Category DETECTED = Category.JAILBREAK;
+
+  /** A detector never fires below this probability. */
+  static final double MIN_DETECTOR_THRESHOLD = 0.5;
+
   private static final int K = Category.ALL.size();
 
   private final Settings settings;
@@ -86,37 +95,39 @@ public final class ClassifierPatcher {
    * @param epochs passes over the fine-tuning set
    * @param learningRate the SGD step
    * @param attackRepeat how many times each attack variant is seen per epoch
-   * @param minThresholdShare the recalibrated threshold is at least this share of the old one
-   * @param fprMargin how many standard deviations of the benign false-positive difference the
-   *     recalibrated threshold keeps below the old count (0: just no higher); in [0, 5]
+   * @param liftLogits how far (log-odds) the detector's jailbreak probability must rise above the
+   *     reference classifier's for the detector to fire; in [0, 20]
+   * @param marginLogits how far (log-odds) the detector's threshold sits above the highest benign
+   *     calibration score it would otherwise fire on; in [0, 20]
    * @param seed the sample and order seed
    * @param stage2 how the prompt stage-2 head is fine-tuned, or null to keep the deployed head
    */
-  public record Settings(int replay, int epochs, double learningRate, int attackRepeat, double minThresholdShare,
-      double fprMargin, long seed, @Nullable Stage2 stage2) {
+  public record Settings(int replay, int epochs, double learningRate, int attackRepeat, double liftLogits,
+      double marginLogits, long seed, @Nullable Stage2 stage2) {
     public Settings {
       if (replay < 0 || epochs < 1 || epochs > 100 || !(learningRate > 0 && learningRate <= 10) || attackRepeat < 1
-          || !(minThresholdShare > 0 && minThresholdShare <= 1) || !(fprMargin >= 0 && fprMargin <= 5)) {
+          || !(liftLogits >= 0 && liftLogits <= 20) || !(marginLogits >= 0 && marginLogits <= 20)) {
         throw new IllegalArgumentException("invalid classifier patch settings: " + this);
       }
     }
 
     /**
-     * 6000 replayed, 5 epochs, step 1.0, attacks three times, threshold at least 70% of the old one,
-     * a false-positive margin of one standard deviation, seed 1; stage 2 with {@link Stage2#defaults()}.
+     * 6000 replayed, 5 epochs, step 1.0, attacks three times, a lift of 2 logits (odds 7.4 times the
+     * reference's) and a threshold 1 logit above the highest benign calibration score that passes the
+     * lift, seed 1; stage 2 with {@link Stage2#defaults()}.
      */
     public static Settings defaults() {
-      return new Settings(6000, 5, 1.0, 3, 0.7, 1.0, 1L, Stage2.defaults());
+      return new Settings(6000, 5, 1.0, 3, 2.0, 1.0, 1L, Stage2.defaults());
     }
 
     /** These settings with another stage-2 recipe, or null to keep the deployed stage-2 head. */
     public Settings withStage2(@Nullable Stage2 s) {
-      return new Settings(replay, epochs, learningRate, attackRepeat, minThresholdShare, fprMargin, seed, s);
+      return new Settings(replay, epochs, learningRate, attackRepeat, liftLogits, marginLogits, seed, s);
     }
 
-    /** These settings with another false-positive margin. */
-    public Settings withFprMargin(double margin) {
-      return new Settings(replay, epochs, learningRate, attackRepeat, minThresholdShare, margin, seed, stage2);
+    /** These settings with another lift and threshold margin (log-odds). */
+    public Settings withDetector(double lift, double margin) {
+      return new Settings(replay, epochs, learningRate, attackRepeat, lift, margin, seed, stage2);
     }
   }
 
@@ -176,9 +187,9 @@ public final class ClassifierPatcher {
    *
    * @param archive the new bundle's archive bytes
    * @param bundle the bundle read back from them
-   * @param threshold the recalibrated prompt threshold
-   * @param benignFprBefore the deployed bundle's false-positive rate on the benign calibration set
-   * @param benignFprAfter the new bundle's, at its new threshold
+   * @param threshold the detector's threshold
+   * @param benignFprBefore the reference's false-positive rate on the benign calibration set
+   * @param benignFprAfter the reference's and the detector's together
    * @param stage2 what became of the prompt stage-2 head
    */
   public record Result(byte[] archive, ClassifierBundle bundle, double threshold, double benignFprBefore,
@@ -210,17 +221,22 @@ public final class ClassifierPatcher {
   }
 
   /**
-   * Fine-tunes {@code base}'s prompt model.
+   * Fine-tunes {@code base}'s prompt model into a detector beside {@code reference}.
    *
+   * @param base the model to start from: the reference, or the detector of the release this patch
+   *     follows (which knows the earlier families)
+   * @param reference the classifier the detector runs beside (the configured base classifier): its
+   *     flags and scores set the detector's threshold and lift
    * @param attacks the family's attack exchanges to learn, with their targets
    * @param negatives benign twins (their targets: usually none)
    * @param extraPositives earlier families' regression exchanges, replayed as positives
    * @param version the new bundle's version
    * @param provenance recorded in the archive (the patch adds its settings and figures)
    */
-  public Result patch(BaseClassifier base, List<TrainingText> attacks, List<TrainingText> negatives,
-      List<TrainingText> extraPositives, TrainingPool pool, String version, ObjectNode provenance) {
-    return patch(base, attacks, negatives, extraPositives, pool, version, provenance, true);
+  public Result patch(BaseClassifier base, BaseClassifier reference, List<TrainingText> attacks,
+      List<TrainingText> negatives, List<TrainingText> extraPositives, TrainingPool pool, String version,
+      ObjectNode provenance) {
+    return patch(base, reference, attacks, negatives, extraPositives, pool, version, provenance, true);
   }
 
   /**
@@ -229,11 +245,11 @@ public final class ClassifierPatcher {
    * @param stage2Requested false when whoever asked for this patch asked to keep the deployed stage-2
    *     head (a quicker patch): the provenance then says it was skipped on request, apart from a
    *     patcher whose {@link Settings#stage2()} is switched off or a base without a prompt stage 2
-   * @see #patch(BaseClassifier, List, List, List, TrainingPool, String, ObjectNode)
+   * @see #patch(BaseClassifier, BaseClassifier, List, List, List, TrainingPool, String, ObjectNode)
    */
-  public Result patch(BaseClassifier base, List<TrainingText> attacks, List<TrainingText> negatives,
-      List<TrainingText> extraPositives, TrainingPool pool, String version, ObjectNode provenance,
-      boolean stage2Requested) {
+  public Result patch(BaseClassifier base, BaseClassifier reference, List<TrainingText> attacks,
+      List<TrainingText> negatives, List<TrainingText> extraPositives, TrainingPool pool, String version,
+      ObjectNode provenance, boolean stage2Requested) {
     if (attacks.isEmpty()) {
       throw new IllegalArgumentException("a classifier patch needs attack examples");
     }
@@ -345,25 +361,40 @@ public final class ClassifierPatcher {
     stage2Provenance.put("retrained", stage2.retrained()).put("note", stage2.note());
     nb.promptStage2(promptStage2);
 
-    double t0 = b0.promptThresholds().overall();
-    Cascade before = b0.cascade(canonicalizer, Ticker.system());
-    double[] benignBefore = scores(before, pool.benignCalibration());
-    double fpr0 = share(benignBefore, t0);
-    // The final cascade: new stage 1, new stage 2 (or the kept one).
+    // The detector: the jailbreak probability of the final cascade (new stage 1, new stage 2 or the
+    // kept one), beside the reference. Its threshold sits marginLogits above the highest benign
+    // calibration score among the prompts it could add (not flagged by the reference, lifted enough).
+    ClassifierBundle ref = reference.bundle();
+    Cascade refCascade = ref.cascade(canonicalizer, Ticker.system());
     Cascade after = nb.cascade(canonicalizer, Ticker.system());
-    double[] benignAfter = scores(after, pool.benignCalibration());
-    double t = Math.min(0.99, Math.max(t0 * settings.minThresholdShare(),
-        thresholdWithMargin(benignBefore, t0, benignAfter, settings.fprMargin())));
-    nb.promptThresholds(ClassifierBundle.Thresholds.uniform(t));
+    List<Exchange> benign = pool.benignCalibration();
+    double[][] refScores = probabilities(refCascade, benign);
+    double[][] newScores = probabilities(after, benign);
+    boolean[] refFlags = flags(refScores, ref.promptThresholds());
+    double[] refJailbreak = column(refScores, DETECTED);
+    double[] newJailbreak = column(newScores, DETECTED);
+    double t = detectorThreshold(refFlags, refJailbreak, newJailbreak, settings.liftLogits(), settings.marginLogits());
+    nb.promptThresholds(new ClassifierBundle.Thresholds(1.0, Map.of(DETECTED, t)));
+    int before = 0;
+    int union = 0;
+    for (int i = 0; i < benign.size(); i++) {
+      before += refFlags[i] ? 1 : 0;
+      union += refFlags[i] || DetectorStage.fires(newJailbreak[i], refJailbreak[i], t, settings.liftLogits()) ? 1 : 0;
+    }
+    double fpr0 = benign.isEmpty() ? 0 : (double) before / benign.size();
+    double fpr1 = benign.isEmpty() ? 0 : (double) union / benign.size();
 
     ObjectNode p = provenance.deepCopy();
     ObjectNode patch = p.putObject("classifier_patch");
+    patch.put("mode", DETECTOR_MODE);
     patch.put("base_version", b0.version());
     patch.put("base_digest", b0.digest());
+    patch.put("reference_version", ref.version());
+    patch.put("reference_digest", ref.digest());
     patch.put("method", "stage-1 fine-tune from the deployed weights (SGD), Platt refit; " + (stage2.retrained()
         ? "prompt stage-2 head fine-tuned from the deployed head (AdamW, early stopping on held-out loss), Platt refit"
         : stage2Requested ? "prompt stage 2 not retrained" : "prompt stage 2 not retrained (skipped on request)")
-        + "; threshold recalibrated on the final cascade");
+        + "; a jailbreak detector beside the reference, threshold and lift set on the final cascade");
     patch.put("attacks", attacks.size());
     patch.put("negatives", negatives.size());
     patch.put("extra_positives", extraPositives.size());
@@ -373,15 +404,16 @@ public final class ClassifierPatcher {
     patch.put("attack_repeat", settings.attackRepeat());
     patch.put("seed", settings.seed());
     patch.set("stage2", stage2Provenance);
-    patch.put("threshold_before", t0);
-    patch.put("threshold_after", t);
-    patch.put("benign_calibration", benignBefore.length);
+    patch.put("category", DETECTED.id());
+    patch.put("threshold", t);
+    patch.put("lift_logits", settings.liftLogits());
+    patch.put("margin_logits", settings.marginLogits());
+    patch.put("benign_calibration", benign.size());
     patch.put("benign_fpr_before", fpr0);
-    patch.put("benign_fpr_after", share(benignAfter, t));
-    patch.put("fpr_margin", settings.fprMargin());
+    patch.put("benign_fpr_after", fpr1);
     byte[] bytes = nb.toArchive(p).toBytes();
     ClassifierBundle bundle = ClassifierBundle.read(ModelArchive.read(bytes, null), encoder);
-    return new Result(bytes, bundle, t, fpr0, share(benignAfter, t), stage2);
+    return new Result(bytes, bundle, t, fpr0, fpr1, stage2);
   }
 
   /**
@@ -577,73 +609,63 @@ public final class ClassifierPatcher {
     return new TrainingText("", e.prompt().size() > 1 ? e.promptText() : e.lastUserText(), targets);
   }
 
-  private static double[] scores(Cascade cascade, List<Exchange> exchanges) {
-    double[] s = new double[exchanges.size()];
-    for (int i = 0; i < s.length; i++) {
+  /** Each exchange's prompt probabilities: the last user turn's, and the whole conversation's when higher. */
+  private static double[][] probabilities(Cascade cascade, List<Exchange> exchanges) {
+    double[][] out = new double[exchanges.size()][];
+    for (int i = 0; i < out.length; i++) {
       Exchange e = exchanges.get(i);
-      double v = cascade.classifyPrompt(e.lastUserText()).score();
+      double[] p = cascade.classifyPrompt(e.lastUserText()).probabilities().toArray();
       if (e.prompt().size() > 1) {
-        v = Math.max(v, cascade.classifyPrompt(e.promptText()).score());
+        double[] w = cascade.classifyPrompt(e.promptText()).probabilities().toArray();
+        for (int c = 0; c < K; c++) {
+          p[c] = Math.max(p[c], w[c]);
+        }
       }
-      s[i] = v;
+      out[i] = p;
     }
-    return s;
+    return out;
   }
 
-  private static double share(double[] scores, double threshold) {
-    if (scores.length == 0) {
-      return 0;
-    }
-    int n = 0;
-    for (double s : scores) {
-      if (s >= threshold) {
-        n++;
+  private static boolean[] flags(double[][] probabilities, ClassifierBundle.Thresholds thresholds) {
+    boolean[] out = new boolean[probabilities.length];
+    for (int i = 0; i < out.length; i++) {
+      for (Category c : Category.ALL) {
+        out[i] |= probabilities[i][c.ordinal()] >= thresholds.get(c);
       }
     }
-    return (double) n / scores.length;
+    return out;
+  }
+
+  private static double[] column(double[][] probabilities, Category c) {
+    double[] out = new double[probabilities.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = probabilities[i][c.ordinal()];
+    }
+    return out;
   }
 
   /**
-   * The lowest threshold at which the new scores flag fewer benign prompts than the old scores did at
-   * {@code oldThreshold} by {@code margin} standard deviations: with {@code b} prompts flagged only by
-   * the new scores and {@code c} only by the old, {@code b - c + margin * sqrt(b + c) <= 0}. Above
-   * every new score nothing is flagged ({@code b = 0}); if even that misses the margin (the old scores
-   * flag too few prompts to leave room), the answer is the lowest threshold with {@code b <= c}.
+   * The detector's threshold: {@code marginLogits} (log-odds) above the highest detector score among
+   * the benign prompts the reference does not flag and the detector lifts by at least {@code
+   * liftLogits}, and never below {@value #MIN_DETECTOR_THRESHOLD}. The margin is there because the
+   * validation gate counts false positives on the other half of the benign prompts, where one more
+   * prompt is over its limit: a threshold just above the highest calibration score leaves a gate-half
+   * prompt above it about half the time (the larger of two samples of the same size).
    */
-  static double thresholdWithMargin(double[] before, double oldThreshold, double[] after, double margin) {
-    if (before.length != after.length) {
-      throw new IllegalArgumentException("scores of different sets: " + before.length + " and " + after.length);
+  static double detectorThreshold(boolean[] referenceFlags, double[] reference, double[] detector, double liftLogits,
+      double marginLogits) {
+    if (referenceFlags.length != reference.length || reference.length != detector.length) {
+      throw new IllegalArgumentException("scores of different sets: " + referenceFlags.length + ", " + reference.length
+          + " and " + detector.length);
     }
-    if (after.length == 0) {
-      return 1e-6;
-    }
-    double[] candidates = after.clone();
-    Arrays.sort(candidates);
-    double fallback = Double.NaN;
-    for (int k = 0; k <= candidates.length; k++) {
-      if (k > 0 && k < candidates.length && candidates[k] == candidates[k - 1]) {
-        continue;
-      }
-      double t = k < candidates.length ? candidates[k] : Math.min(1.0, Math.nextUp(candidates[candidates.length - 1]));
-      int b = 0;
-      int c = 0;
-      for (int i = 0; i < after.length; i++) {
-        boolean nowFlagged = after[i] >= t;
-        boolean wasFlagged = before[i] >= oldThreshold;
-        if (nowFlagged && !wasFlagged) {
-          b++;
-        } else if (wasFlagged && !nowFlagged) {
-          c++;
-        }
-      }
-      if (b - c + margin * Math.sqrt(b + c) <= 1e-12) {
-        return t;
-      }
-      if (Double.isNaN(fallback) && b <= c) {
-        fallback = t;
+    double highest = 0;
+    for (int i = 0; i < detector.length; i++) {
+      if (!referenceFlags[i] && DetectorStage.logit(detector[i]) - DetectorStage.logit(reference[i]) >= liftLogits) {
+        highest = Math.max(highest, detector[i]);
       }
     }
-    return Double.isNaN(fallback) ? 1.0 : fallback;
+    double t = highest == 0 ? 0 : 1 / (1 + Math.exp(-(DetectorStage.logit(highest) + marginLogits)));
+    return Math.min(1.0, Math.max(MIN_DETECTOR_THRESHOLD, t));
   }
 
   private static List<TrainingText> sample(List<TrainingText> texts, int max, long seed) {

@@ -2,6 +2,8 @@ package dev.bulwark.response.registry;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bulwark.classify.Category;
 import dev.bulwark.classify.canon.Canonicalizer;
 import dev.bulwark.classify.cascade.Band;
 import dev.bulwark.classify.cascade.ClassifierBundle;
@@ -9,9 +11,11 @@ import dev.bulwark.classify.exemplar.Embedder;
 import dev.bulwark.classify.phrase.PhraseRule;
 import dev.bulwark.classify.phrase.PhraseStage;
 import dev.bulwark.classify.stage.ClassifierStage;
+import dev.bulwark.classify.stage.DetectorStage;
 import dev.bulwark.classify.stage.ExemplarStage;
 import dev.bulwark.core.Ticker;
 import dev.bulwark.gateway.SafeguardPipeline;
+import dev.bulwark.response.patch.ClassifierPatcher;
 import dev.bulwark.response.patch.PromptPatch;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
@@ -21,8 +25,12 @@ import org.jspecify.annotations.Nullable;
  * The standard composer: the configured base pipeline, with a release's additions.
  *
  * <ul>
- *   <li>a classifier patch replaces the base's classifier stage (same name, so tier policies that
- *       name it keep applying), with the patch bundle's band unless one is configured;
+ *   <li>a classifier patch (a detector, {@link ClassifierPatcher#DETECTOR_MODE}) adds a prompt stage
+ *       ({@link DetectorStage}, {@value #CLASSIFIER_STAGE}) after the base's stages, beside the base's
+ *       classifier stage, which it takes as its reference and which keeps judging as configured; an
+ *       older classifier patch (a whole recalibrated model, without a mode) replaces the base's
+ *       classifier stage instead (same name, so tier policies that name it keep applying), with the
+ *       patch bundle's band unless one is configured;
  *   <li>exemplars add a prompt stage ({@link ExemplarStage}) after the base's stages;
  *   <li>signature rules add a phrase stage (on prompts, and on completions when a rule covers them);
  *   <li>prompt patches become the pipeline's system addenda.
@@ -31,6 +39,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Immutable and thread-safe; every call builds new stages around the (shared, immutable) models.
  */
 public final class ReleasePipelines implements PipelineComposer {
+  /** The classifier patch's detector stage's name in verdicts. */
+  public static final String CLASSIFIER_STAGE = "rapid-response-classifier";
+
   /** The exemplar stage's name in verdicts. */
   public static final String EXEMPLAR_STAGE = "rapid-response-exemplars";
 
@@ -86,7 +97,16 @@ public final class ReleasePipelines implements PipelineComposer {
   private SafeguardPipeline.Builder builderFor(LoadedRelease r) {
     SafeguardPipeline.Builder b = base.toBuilder();
     ClassifierBundle bundle = r.classifier();
-    if (bundle != null) {
+    JsonNode patch = bundle == null ? null : bundle.provenance().path("classifier_patch");
+    if (patch != null && patch.path("mode").asText("").equals(ClassifierPatcher.DETECTOR_MODE)) {
+      ClassifierStage reference = base.promptStage(classifierStage).filter(ClassifierStage.class::isInstance)
+          .map(ClassifierStage.class::cast).orElse(null);
+      String id = patch.path("category").asText(ClassifierPatcher.DETECTED.id());
+      Category category = Category.byId(id).orElseThrow(() -> new IllegalArgumentException(
+          "classifier patch " + bundle.version() + " detects an unknown category: " + id));
+      b.prompt(new DetectorStage(CLASSIFIER_STAGE, bundle, bundle.cascade(canonicalizer, ticker), reference, category,
+          patch.path("threshold").asDouble(), patch.path("lift_logits").asDouble()));
+    } else if (bundle != null) {
       b.remove(classifierStage);
       ClassifierStage stage = new ClassifierStage(classifierStage, bundle,
           bundle.cascade(canonicalizer, ticker).withBand(band != null ? band : bundle.band()), classifierScope,

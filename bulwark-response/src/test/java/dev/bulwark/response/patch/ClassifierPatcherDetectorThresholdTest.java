@@ -1,0 +1,62 @@
+package dev.bulwark.response.patch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.bulwark.classify.stage.DetectorStage;
+import org.junit.jupiter.api.Test;
+
+/** Where a classifier patch's detector sets its threshold on the benign calibration prompts. */
+class ClassifierPatcherDetectorThresholdTest {
+  private static double sigmoid(double z) {
+    return 1 / (1 + Math.exp(-z));
+  }
+
+  @Test
+  void detectorThreshold_promptsTheReferenceFlagsOrTheDetectorBarelyLifts_ignored() {
+    // 0: flagged by the reference (0.99 ignored); 1: lifted from 0.6 to 0.7 only (under 1.5 logits);
+    // 2: lifted from 0.05 to 0.6 (3.3 logits): the highest that counts.
+    boolean[] flags = {true, false, false, false};
+    double[] reference = {0.9, 0.6, 0.05, 0.01};
+    double[] detector = {0.99, 0.7, 0.6, 0.02};
+
+    double t = ClassifierPatcher.detectorThreshold(flags, reference, detector, 1.5, 1.0);
+
+    assertThat(t).isCloseTo(sigmoid(DetectorStage.logit(0.6) + 1.0), within(1e-12));
+    assertThat(DetectorStage.fires(0.6, 0.05, t, 1.5)).isFalse();
+    assertThat(DetectorStage.fires(0.99, 0.05, t, 1.5)).isTrue();
+    assertThat(DetectorStage.fires(0.99, 0.97, t, 1.5)).as("lifted 1.1 logits only").isFalse();
+  }
+
+  @Test
+  void detectorThreshold_noBenignPromptLifted_isTheFloor() {
+    double t = ClassifierPatcher.detectorThreshold(new boolean[2], new double[] {0.2, 0.3}, new double[] {0.2, 0.3},
+        1.5, 1.0);
+
+    assertThat(t).isEqualTo(ClassifierPatcher.MIN_DETECTOR_THRESHOLD);
+  }
+
+  @Test
+  void detectorThreshold_zeroMargin_justAtTheHighestLiftedScore() {
+    double t = ClassifierPatcher.detectorThreshold(new boolean[1], new double[] {0.01}, new double[] {0.8}, 1.5, 0);
+
+    assertThat(t).isCloseTo(0.8, within(1e-12));
+  }
+
+  @Test
+  void detectorThreshold_differentLengths_throws() {
+    assertThatThrownBy(() -> ClassifierPatcher.detectorThreshold(new boolean[3], new double[3], new double[4], 1, 1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3, 3 and 4");
+  }
+
+  @Test
+  void settings_detectorOutOfRange_refused() {
+    assertThatThrownBy(() -> ClassifierPatcher.Settings.defaults().withDetector(-1, 1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ClassifierPatcher.Settings.defaults().withDetector(1, Double.NaN))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(ClassifierPatcher.Settings.defaults().liftLogits()).isEqualTo(2.0);
+    assertThat(ClassifierPatcher.Settings.defaults().marginLogits()).isEqualTo(1.0);
+  }
+}
