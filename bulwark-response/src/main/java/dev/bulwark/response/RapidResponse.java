@@ -430,6 +430,7 @@ public final class RapidResponse {
     timings.put("signature", seconds(t));
 
     String classifierId = null;
+    ClassifierPatcher.Stricter stricter = null;
     t = System.nanoTime();
     if (options.classifier() && classifierPatch != null) {
       // The detector runs beside the configured classifier (the reference); a release's detector
@@ -467,6 +468,7 @@ public final class RapidResponse {
           .patch(base, reference, attacks, negatives, extra, data, base.bundle().version() + "+" + familyId,
               provenance(familyId, options), options.stage2());
       classifierId = registry.put(ArtifactKind.CLASSIFIER, familyId, cp.archive()).id();
+      stricter = cp.stricter();
       ClassifierPatcher.Stage2Outcome s2 = cp.stage2();
       ObjectNode s2n = Json.object().put("retrained", s2.retrained()).put("note", s2.note())
           .put("head_before", s2.headBefore()).put("head_after", s2.headAfter());
@@ -525,6 +527,19 @@ public final class RapidResponse {
     List<Attempt> attempts = new ArrayList<>();
     Release passed = null;
     for (int i = 0; i < candidates.size(); i++) {
+      if (i == 1 && stricter != null && classifierId != null && attempts.size() == 1
+          && onlyBenignRefused(attempts.get(0).gate())) {
+        // The detector stopped the family but fired on a benign regression prompt or two: the same
+        // detector at its stricter threshold (made with the patch, before the gate ran) is tried once
+        // before giving the classifier patch up.
+        String strictId = registry.put(ArtifactKind.CLASSIFIER, familyId, stricter.archive()).id();
+        candidates.add(1, candidates.get(0).withClassifier(strictId));
+        notes.add(1, notes.get(0) + String.format(Locale.ROOT, " (the stricter detector, threshold %.3f)",
+            stricter.threshold()));
+        audit.record("response.classifier.stricter", Json.object().put("family", familyId).put("artifact", strictId)
+            .put("threshold", stricter.threshold()).put("refused", attempts.get(0).release().id()));
+        stricter = null;
+      }
       Release.Spec spec = candidates.get(i);
       Release r = registry.createRelease(currentRelease == null ? null : currentRelease.id(), familyId, spec, notes.get(i));
       boolean changes = !spec.withPromptPatches(null).equals(currentSpec.withPromptPatches(null));
@@ -562,6 +577,12 @@ public final class RapidResponse {
     timings.put("total", seconds(start));
     return new Outcome(familyId, pr.variants().size() - twinsCount(pr), twinsCount(pr), wrapper, attempts,
         passed == null ? null : registry.requireRelease(passed.id()), null, deployed, timings);
+  }
+
+  /** Whether the gate refused a candidate for benign false positives alone. */
+  private static boolean onlyBenignRefused(GateResult g) {
+    return !g.passed() && g.checks().stream().allMatch(c -> c.passed() || c.name().equals(ValidationGate.BENIGN_FPR_RISE))
+        && g.checks().stream().anyMatch(c -> !c.passed());
   }
 
   /**

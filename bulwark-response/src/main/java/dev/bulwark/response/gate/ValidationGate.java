@@ -31,6 +31,9 @@ import org.jspecify.annotations.Nullable;
  * false-positive rate is cached per release and benign set. Thread-safe.
  */
 public final class ValidationGate {
+  /** The name of the check on the benign false-positive rate. */
+  public static final String BENIGN_FPR_RISE = "benign_fpr_rise";
+
   private final Settings settings;
   private final Clock clock;
   private final Map<String, Integer> currentFalsePositives = new LinkedHashMap<>();
@@ -141,7 +144,7 @@ public final class ValidationGate {
     double before = n == 0 ? 0 : (double) fpCurrent / n;
     double after = n == 0 ? 0 : (double) fpCandidate / n;
     double rise = after - before;
-    checks.add(new GateResult.Check("benign_fpr_rise", n > 0 && rise <= settings.maxFprRise() + 1e-12, rise,
+    checks.add(new GateResult.Check(BENIGN_FPR_RISE, n > 0 && rise <= settings.maxFprRise() + 1e-12, rise,
         settings.maxFprRise(), n == 0 ? "no benign regression set"
             : String.format(Locale.ROOT, "benign false positives %d -> %d of %d (%.2f%% -> %.2f%%, %+.2f points, limit %+.2f)",
                 fpCurrent, fpCandidate, n, 100 * before, 100 * after, 100 * rise, 100 * settings.maxFprRise())));

@@ -99,14 +99,19 @@ public final class ClassifierPatcher {
    *     reference classifier's for the detector to fire; in [0, 20]
    * @param marginLogits how far (log-odds) the detector's threshold sits above the highest benign
    *     calibration score it would otherwise fire on; in [0, 20]
+   * @param fallbackMarginLogits the same margin for the stricter detector the patch also makes, for
+   *     when the gate refuses the first for benign false positives (its threshold is {@code
+   *     fallbackMarginLogits - marginLogits} above the first's, also when that is the floor); at least
+   *     {@code marginLogits}
    * @param seed the sample and order seed
    * @param stage2 how the prompt stage-2 head is fine-tuned, or null to keep the deployed head
    */
   public record Settings(int replay, int epochs, double learningRate, int attackRepeat, double liftLogits,
-      double marginLogits, long seed, @Nullable Stage2 stage2) {
+      double marginLogits, double fallbackMarginLogits, long seed, @Nullable Stage2 stage2) {
     public Settings {
       if (replay < 0 || epochs < 1 || epochs > 100 || !(learningRate > 0 && learningRate <= 10) || attackRepeat < 1
-          || !(liftLogits >= 0 && liftLogits <= 20) || !(marginLogits >= 0 && marginLogits <= 20)) {
+          || !(liftLogits >= 0 && liftLogits <= 20) || !(marginLogits >= 0 && marginLogits <= 20)
+          || !(fallbackMarginLogits >= marginLogits && fallbackMarginLogits <= 20)) {
         throw new IllegalArgumentException("invalid classifier patch settings: " + this);
       }
     }
@@ -114,20 +119,21 @@ public final class ClassifierPatcher {
     /**
      * 6000 replayed, 5 epochs, step 1.0, attacks three times, a lift of 2 logits (odds 7.4 times the
      * reference's) and a threshold 1 logit above the highest benign calibration score that passes the
-     * lift, seed 1; stage 2 with {@link Stage2#defaults()}.
+     * lift (2 logits for the stricter detector), seed 1; stage 2 with {@link Stage2#defaults()}.
      */
     public static Settings defaults() {
-      return new Settings(6000, 5, 1.0, 3, 2.0, 1.0, 1L, Stage2.defaults());
+      return new Settings(6000, 5, 1.0, 3, 2.0, 1.0, 2.0, 1L, Stage2.defaults());
     }
 
     /** These settings with another stage-2 recipe, or null to keep the deployed stage-2 head. */
     public Settings withStage2(@Nullable Stage2 s) {
-      return new Settings(replay, epochs, learningRate, attackRepeat, liftLogits, marginLogits, seed, s);
+      return new Settings(replay, epochs, learningRate, attackRepeat, liftLogits, marginLogits, fallbackMarginLogits,
+          seed, s);
     }
 
-    /** These settings with another lift and threshold margin (log-odds). */
-    public Settings withDetector(double lift, double margin) {
-      return new Settings(replay, epochs, learningRate, attackRepeat, lift, margin, seed, stage2);
+    /** These settings with another lift and threshold margins (log-odds): the detector's and the stricter one's. */
+    public Settings withDetector(double lift, double margin, double fallbackMargin) {
+      return new Settings(replay, epochs, learningRate, attackRepeat, lift, margin, fallbackMargin, seed, stage2);
     }
   }
 
@@ -191,9 +197,18 @@ public final class ClassifierPatcher {
    * @param benignFprBefore the reference's false-positive rate on the benign calibration set
    * @param benignFprAfter the reference's and the detector's together
    * @param stage2 what became of the prompt stage-2 head
+   * @param stricter the same detector at the stricter threshold ({@link Settings#fallbackMarginLogits()}),
+   *     or null when that is the same threshold
    */
   public record Result(byte[] archive, ClassifierBundle bundle, double threshold, double benignFprBefore,
-      double benignFprAfter, Stage2Outcome stage2) {}
+      double benignFprAfter, Stage2Outcome stage2, @Nullable Stricter stricter) {}
+
+  /** The stricter detector: its archive and threshold. */
+  public record Stricter(byte[] archive, double threshold) {
+    public Stricter {
+      requireNonNull(archive, "archive");
+    }
+  }
 
   /**
    * What became of the prompt stage-2 head.
@@ -374,15 +389,22 @@ public final class ClassifierPatcher {
     double[] refJailbreak = column(refScores, DETECTED);
     double[] newJailbreak = column(newScores, DETECTED);
     double t = detectorThreshold(refFlags, refJailbreak, newJailbreak, settings.liftLogits(), settings.marginLogits());
+    // The stricter detector sits the difference of the margins above the first, at the floor too.
+    double strict = Math.min(1.0, 1 / (1 + Math.exp(-(DetectorStage.logit(t) + settings.fallbackMarginLogits()
+        - settings.marginLogits()))));
     nb.promptThresholds(new ClassifierBundle.Thresholds(1.0, Map.of(DETECTED, t)));
     int before = 0;
     int union = 0;
+    int unionStrict = 0;
     for (int i = 0; i < benign.size(); i++) {
       before += refFlags[i] ? 1 : 0;
       union += refFlags[i] || DetectorStage.fires(newJailbreak[i], refJailbreak[i], t, settings.liftLogits()) ? 1 : 0;
+      unionStrict += refFlags[i] || DetectorStage.fires(newJailbreak[i], refJailbreak[i], strict, settings.liftLogits())
+          ? 1 : 0;
     }
     double fpr0 = benign.isEmpty() ? 0 : (double) before / benign.size();
     double fpr1 = benign.isEmpty() ? 0 : (double) union / benign.size();
+    double fprStrict = benign.isEmpty() ? 0 : (double) unionStrict / benign.size();
 
     ObjectNode p = provenance.deepCopy();
     ObjectNode patch = p.putObject("classifier_patch");
@@ -408,12 +430,21 @@ public final class ClassifierPatcher {
     patch.put("threshold", t);
     patch.put("lift_logits", settings.liftLogits());
     patch.put("margin_logits", settings.marginLogits());
+    patch.put("fallback_margin_logits", settings.fallbackMarginLogits());
     patch.put("benign_calibration", benign.size());
     patch.put("benign_fpr_before", fpr0);
     patch.put("benign_fpr_after", fpr1);
     byte[] bytes = nb.toArchive(p).toBytes();
     ClassifierBundle bundle = ClassifierBundle.read(ModelArchive.read(bytes, null), encoder);
-    return new Result(bytes, bundle, t, fpr0, fpr1, stage2);
+    Stricter stricter = null;
+    if (strict > t) {
+      patch.put("threshold", strict);
+      patch.put("benign_fpr_after", fprStrict);
+      patch.put("stricter_than", bundle.digest());
+      nb.promptThresholds(new ClassifierBundle.Thresholds(1.0, Map.of(DETECTED, strict)));
+      stricter = new Stricter(nb.toArchive(p).toBytes(), strict);
+    }
+    return new Result(bytes, bundle, t, fpr0, fpr1, stage2, stricter);
   }
 
   /**

@@ -52,11 +52,14 @@ class ClassifierPatcherDetectorThresholdTest {
 
   @Test
   void settings_detectorOutOfRange_refused() {
-    assertThatThrownBy(() -> ClassifierPatcher.Settings.defaults().withDetector(-1, 1))
+    assertThatThrownBy(() -> ClassifierPatcher.Settings.defaults().withDetector(-1, 1, 2))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> ClassifierPatcher.Settings.defaults().withDetector(1, Double.NaN))
+    assertThatThrownBy(() -> ClassifierPatcher.Settings.defaults().withDetector(1, Double.NaN, 2))
         .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ClassifierPatcher.Settings.defaults().withDetector(1, 2, 1))
+        .as("the stricter margin below the first").isInstanceOf(IllegalArgumentException.class);
     assertThat(ClassifierPatcher.Settings.defaults().liftLogits()).isEqualTo(2.0);
     assertThat(ClassifierPatcher.Settings.defaults().marginLogits()).isEqualTo(1.0);
+    assertThat(ClassifierPatcher.Settings.defaults().fallbackMarginLogits()).isEqualTo(2.0);
   }
 }
