@@ -64,7 +64,7 @@ import org.jspecify.annotations.Nullable;
  * threshold and rises at least {@link Settings#liftLogits()} above the reference's. Replacing the
  * reference, as earlier versions did, cost every other category: the family's twins teach the model to
  * rate some benign prompts higher, the one shared threshold had to rise to keep benign false positives
- * down, and 7 to 18 points of recall on plain harmful requests went with it (docs/response.md). The
+ * down, and 5 to 18 points of recall on plain harmful requests went with it (docs/response.md). The
  * threshold is {@link Settings#marginLogits()} above the highest benign calibration score among the
  * prompts the detector could add ({@link #detectorThreshold}). Drift on benign text lifts it a logit
  * or so; a family's variants are lifted by several, so the lift keeps the detector to what the patch
