@@ -219,6 +219,7 @@ class ClassifierPatchStage2Test {
     assertThat(p.path("mode").asText()).isEqualTo(ClassifierPatcher.DETECTOR_MODE);
     assertThat(detector.threshold()).isEqualTo(p.path("threshold").asDouble()).isBetween(0.5, 1.0);
     assertThat(detector.liftLogits()).isEqualTo(2.0);
+    assertThat(detector.policyName()).as("tier settings for the classifier apply to its patch").isEqualTo("classifier");
 
     // Every harmful pool request the base blocks stays blocked: the detector only adds blocks.
     ReleaseVerdicts before = new ReleaseVerdicts("base", base, ReleaseVerdicts.EVALUATION);

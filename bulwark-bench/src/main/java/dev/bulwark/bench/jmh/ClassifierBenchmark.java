@@ -120,7 +120,7 @@ public class ClassifierBenchmark {
     });
     promptStage = new ClassifierStage("classifier", bundle, cascade, "prompt", 256);
     ClassifierBundle copy = ClassifierBundle.builtIn(() -> encoder);
-    detector = new DetectorStage("rapid-response-classifier", copy, copy.cascade(Canonicalizer.defaults(), Ticker.system()),
+    detector = new DetectorStage("rapid-response-classifier", "classifier", copy, copy.cascade(Canonicalizer.defaults(), Ticker.system()),
         promptStage, Category.JAILBREAK, 0.5, 1.5);
     benignConversations = new Conversation[BENIGN.length];
     for (int i = 0; i < BENIGN.length; i++) {

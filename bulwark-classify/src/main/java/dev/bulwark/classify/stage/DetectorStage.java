@@ -26,12 +26,17 @@ import org.jspecify.annotations.Nullable;
  * threshold can sit lower and catch more of the family. The reference keeps judging with its own
  * thresholds in its own stage: this stage only adds blocks, so nothing the reference blocked is lost.
  *
- * <p>The reference's score is only computed for prompts the detector scores at or above its threshold.
- * Without a reference (a pipeline with no classifier stage) the lift is measured against zero, so the
+ * <p>Runs under the tier's settings for the stage it patches ({@link #policyName()}): its mode,
+ * failure mode, timeout and monitor-only categories; not its per-category thresholds, which are set
+ * for the classifier's scores (the detector's threshold is its own).
+ *
+ * <p>The reference's score is only computed for prompts the detector scores at or above its
+ * threshold. Without a reference (a pipeline with no classifier stage) the lift is measured against zero, so the
  * threshold alone decides. Prompt-only; thread-safe.
  */
 public final class DetectorStage implements PromptStage {
   private final String name;
+  private final String policyName;
   private final String version;
   private final ClassifierStage detector;
   private final @Nullable ClassifierStage reference;
@@ -40,15 +45,17 @@ public final class DetectorStage implements PromptStage {
   private final double liftLogits;
 
   /**
+   * @param policyName the stage whose tier settings apply (the classifier stage it patches)
    * @param bundle the patched model (its version names the stage's version)
    * @param reference the classifier stage the patch was calibrated against, or null
    * @param category the category the detector judges
    * @param threshold the detector's probability threshold, in (0, 1]
    * @param liftLogits the least log-odds margin over the reference, at least 0
    */
-  public DetectorStage(String name, ClassifierBundle bundle, Cascade cascade, @Nullable ClassifierStage reference,
-      Category category, double threshold, double liftLogits) {
+  public DetectorStage(String name, String policyName, ClassifierBundle bundle, Cascade cascade,
+      @Nullable ClassifierStage reference, Category category, double threshold, double liftLogits) {
     this.name = requireNonNull(name, "name");
+    this.policyName = requireNonNull(policyName, "policyName");
     this.detector = new ClassifierStage(name, bundle, cascade, "prompt", 256);
     this.version = detector.version();
     this.reference = reference;
@@ -69,6 +76,12 @@ public final class DetectorStage implements PromptStage {
   @Override
   public String version() {
     return version;
+  }
+
+  /** The patched classifier stage's: a tier's settings for the classifier apply to its patch too. */
+  @Override
+  public String policyName() {
+    return policyName;
   }
 
   @Override

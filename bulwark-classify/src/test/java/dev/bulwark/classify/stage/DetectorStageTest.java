@@ -44,7 +44,8 @@ class DetectorStageTest {
   }
 
   private static DetectorStage detector(ClassifierStage ref, double threshold, double lift) {
-    return new DetectorStage("rapid-response-classifier", bundle, cascade(), ref, Category.JAILBREAK, threshold, lift);
+    return new DetectorStage("rapid-response-classifier", "classifier", bundle, cascade(), ref, Category.JAILBREAK,
+        threshold, lift);
   }
 
   @Test

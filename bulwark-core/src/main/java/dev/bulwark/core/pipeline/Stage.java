@@ -9,6 +9,16 @@ public interface Stage {
   String version();
 
   /**
+   * The name whose tier settings (mode, failure mode, timeout, thresholds, monitor-only categories)
+   * apply to this stage: its own by default. A stage that extends another one (a rapid-response
+   * detector beside the classifier it patches) names that one, so that a tier which switched the
+   * classifier off, to monitor-only, or to monitor a category, gets the same for the patch.
+   */
+  default String policyName() {
+    return name();
+  }
+
+  /**
    * Whether the stage is cheap and bounded enough to run on the thread that calls it (an event loop),
    * or must be moved to a worker thread, where its policy's timeout is enforced.
    */

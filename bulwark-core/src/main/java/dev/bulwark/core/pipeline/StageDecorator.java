@@ -32,7 +32,8 @@ final class StageDecorator<S extends Stage, I> implements Guard<I> {
   @Override
   public CompletableFuture<Decision> check(I input, Policy policy) {
     return runner
-        .run(stage, policy.stage(stage.name()), stopAction, work.apply(stage, input, policy.stage(stage.name())))
+        .run(stage, policy.stage(stage.policyName()), stopAction,
+            work.apply(stage, input, policy.stage(stage.policyName())))
         .thenCompose(
             verdict ->
                 verdict.stops()

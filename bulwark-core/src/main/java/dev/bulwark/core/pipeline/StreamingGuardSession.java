@@ -37,7 +37,7 @@ public final class StreamingGuardSession {
     this.slots = new Slot[stages.size()];
     for (int i = 0; i < slots.length; i++) {
       StreamingStage stage = stages.get(i);
-      Slot slot = new Slot(stage, policy.stage(stage.name()));
+      Slot slot = new Slot(stage, policy.stage(stage.policyName()));
       slots[i] = slot;
       if (slot.policy.mode() == StageMode.OFF) {
         slot.status = ScanStatus.SKIPPED;

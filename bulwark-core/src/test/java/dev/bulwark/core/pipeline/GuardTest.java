@@ -3,6 +3,7 @@ package dev.bulwark.core.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.core.Action;
+import dev.bulwark.core.CategoryScores;
 import dev.bulwark.core.ScanStatus;
 import dev.bulwark.core.Ticker;
 import dev.bulwark.core.Verdict;
@@ -95,6 +96,43 @@ class GuardTest {
     assertThat(d.action()).isEqualTo(Action.ALLOW);
     assertThat(d.verdicts().get(0).status()).isEqualTo(ScanStatus.SKIPPED);
     assertThat(a.seen).isEmpty();
+  }
+
+  @Test
+  void check_stageUnderAnotherStagesPolicyName_followsThatStagesSettings() throws Exception {
+    // A patch beside the classifier runs under the classifier's tier settings, not its own name's.
+    PromptStage patch = new PromptStage() {
+      @Override
+      public String name() {
+        return "patch";
+      }
+
+      @Override
+      public String version() {
+        return "v1";
+      }
+
+      @Override
+      public String policyName() {
+        return "a";
+      }
+
+      @Override
+      public Assessment assess(Conversation prompt) {
+        return new Assessment(Action.BLOCK, CategoryScores.of("test", 1.0), "patch-rule");
+      }
+    };
+    Policy monitorA =
+        Policy.builder("p").stage("a", new StagePolicy(StageMode.MONITOR, FailureMode.CLOSED, Duration.ofSeconds(1))).build();
+    Policy offA = Policy.builder("p").stage("a", new StagePolicy(StageMode.OFF, FailureMode.CLOSED, Duration.ofSeconds(1))).build();
+
+    assertThat(check(List.of(patch), STANDARD).action()).isEqualTo(Action.BLOCK);
+    Decision monitored = check(List.of(patch), monitorA);
+    assertThat(monitored.action()).isEqualTo(Action.FLAG);
+    assertThat(monitored.verdicts()).extracting(Verdict::stage).containsExactly("patch");
+    Decision off = check(List.of(patch), offA);
+    assertThat(off.action()).isEqualTo(Action.ALLOW);
+    assertThat(off.verdicts().get(0).status()).isEqualTo(ScanStatus.SKIPPED);
   }
 
   @Test

@@ -104,7 +104,8 @@ public final class ReleasePipelines implements PipelineComposer {
       String id = patch.path("category").asText(ClassifierPatcher.DETECTED.id());
       Category category = Category.byId(id).orElseThrow(() -> new IllegalArgumentException(
           "classifier patch " + bundle.version() + " detects an unknown category: " + id));
-      b.prompt(new DetectorStage(CLASSIFIER_STAGE, bundle, bundle.cascade(canonicalizer, ticker), reference, category,
+      b.prompt(new DetectorStage(CLASSIFIER_STAGE, classifierStage, bundle, bundle.cascade(canonicalizer, ticker),
+          reference, category,
           patch.path("threshold").asDouble(), patch.path("lift_logits").asDouble()));
     } else if (bundle != null) {
       b.remove(classifierStage);
