@@ -438,7 +438,7 @@ public final class RapidResponse {
       BaseClassifier reference = baseClassifier.get();
       BaseClassifier base = currentSpec.classifier() == null ? reference
           : BaseClassifier.of(registry.bytes(currentSpec.classifier()), encoder);
-      Cascade baseCascade = reference.bundle().cascade(canonicalizer, Ticker.system());
+      Cascade referenceCascade = reference.bundle().cascade(canonicalizer, Ticker.system());
       double jailbreakThreshold = reference.bundle().promptThresholds().get(Category.JAILBREAK);
       List<TrainingText> attacks = new ArrayList<>();
       for (Exchange e : examples) {
@@ -454,7 +454,7 @@ public final class RapidResponse {
         // as the training data labels it; so does a request hidden behind a cipher with an
         // instruction to decode it and comply, whatever it asks: that is evasion in itself. Otherwise
         // the twin is a true hard negative.
-        boolean jailbreak = enciphered || baseCascade.classifyPrompt(v.exchange().lastUserText()).probabilities().get(Category.JAILBREAK)
+        boolean jailbreak = enciphered || referenceCascade.classifyPrompt(v.exchange().lastUserText()).probabilities().get(Category.JAILBREAK)
             >= jailbreakThreshold;
         negatives.add(ClassifierPatcher.text(v.exchange(), jailbreak ? Set.of(Category.JAILBREAK) : Set.of()));
       }
@@ -527,8 +527,7 @@ public final class RapidResponse {
     List<Attempt> attempts = new ArrayList<>();
     Release passed = null;
     for (int i = 0; i < candidates.size(); i++) {
-      if (i == 1 && stricter != null && classifierId != null && attempts.size() == 1
-          && onlyBenignRefused(attempts.get(0).gate())) {
+      if (i == 1 && stricter != null && onlyBenignRefused(attempts.get(0).gate())) {
         // The detector stopped the family but fired on a benign regression prompt or two: the same
         // detector at its stricter threshold (made with the patch, before the gate ran) is tried once
         // before giving the classifier patch up.
@@ -538,7 +537,6 @@ public final class RapidResponse {
             stricter.threshold()));
         audit.record("response.classifier.stricter", Json.object().put("family", familyId).put("artifact", strictId)
             .put("threshold", stricter.threshold()).put("refused", attempts.get(0).release().id()));
-        stricter = null;
       }
       Release.Spec spec = candidates.get(i);
       Release r = registry.createRelease(currentRelease == null ? null : currentRelease.id(), familyId, spec, notes.get(i));
@@ -581,8 +579,8 @@ public final class RapidResponse {
 
   /** Whether the gate refused a candidate for benign false positives alone. */
   private static boolean onlyBenignRefused(GateResult g) {
-    return !g.passed() && g.checks().stream().allMatch(c -> c.passed() || c.name().equals(ValidationGate.BENIGN_FPR_RISE))
-        && g.checks().stream().anyMatch(c -> !c.passed());
+    // A refused result has at least one failed check (passed means every check passed).
+    return !g.passed() && g.checks().stream().allMatch(c -> c.passed() || c.name().equals(ValidationGate.BENIGN_FPR_RISE));
   }
 
   /**

@@ -390,8 +390,8 @@ public final class ClassifierPatcher {
     double[] newJailbreak = column(newScores, DETECTED);
     double t = detectorThreshold(refFlags, refJailbreak, newJailbreak, settings.liftLogits(), settings.marginLogits());
     // The stricter detector sits the difference of the margins above the first, at the floor too.
-    double strict = Math.min(1.0, 1 / (1 + Math.exp(-(DetectorStage.logit(t) + settings.fallbackMarginLogits()
-        - settings.marginLogits()))));
+    double strict = Math.min(1.0, sigmoid(DetectorStage.logit(t) + settings.fallbackMarginLogits()
+        - settings.marginLogits()));
     nb.promptThresholds(new ClassifierBundle.Thresholds(1.0, Map.of(DETECTED, t)));
     int before = 0;
     int union = 0;
@@ -695,7 +695,7 @@ public final class ClassifierPatcher {
         highest = Math.max(highest, detector[i]);
       }
     }
-    double t = highest == 0 ? 0 : 1 / (1 + Math.exp(-(DetectorStage.logit(highest) + marginLogits)));
+    double t = highest == 0 ? 0 : sigmoid(DetectorStage.logit(highest) + marginLogits);
     return Math.min(1.0, Math.max(MIN_DETECTOR_THRESHOLD, t));
   }
 
