@@ -527,7 +527,7 @@ public final class RapidResponse {
     List<Attempt> attempts = new ArrayList<>();
     Release passed = null;
     for (int i = 0; i < candidates.size(); i++) {
-      if (i == 1 && stricter != null && onlyBenignRefused(attempts.get(0).gate())) {
+      if (i == 1 && stricter != null && detectorAloneRefused(attempts.get(0).gate(), benign.size())) {
         // The detector stopped the family but fired on a benign regression prompt or two: the same
         // detector at its stricter threshold (made with the patch, before the gate ran) is tried once
         // before giving the classifier patch up.
@@ -577,10 +577,24 @@ public final class RapidResponse {
         passed == null ? null : registry.requireRelease(passed.id()), null, deployed, timings);
   }
 
-  /** Whether the gate refused a candidate for benign false positives alone. */
-  private static boolean onlyBenignRefused(GateResult g) {
+  /**
+   * Whether the gate refused a candidate for benign false positives alone, and would not have without
+   * those the detector stopped: a stricter detector can only help then. The detector runs last, so a
+   * benign prompt counted against it is one no other stage stops; one counted against the exemplars or
+   * the signature stays blocked whatever the detector's threshold.
+   *
+   * @param benignSize the size of the benign regression set the gate measured on
+   */
+  static boolean detectorAloneRefused(GateResult g, int benignSize) {
     // A refused result has at least one failed check (passed means every check passed).
-    return !g.passed() && g.checks().stream().allMatch(c -> c.passed() || c.name().equals(ValidationGate.BENIGN_FPR_RISE));
+    if (g.passed() || benignSize == 0
+        || !g.checks().stream().allMatch(c -> c.passed() || c.name().equals(ValidationGate.BENIGN_FPR_RISE))) {
+      return false;
+    }
+    GateResult.Check benign = g.check(ValidationGate.BENIGN_FPR_RISE).orElseThrow();
+    int byDetector = benign.newlyBlockedBy().getOrDefault(ReleasePipelines.CLASSIFIER_STAGE, 0);
+    double riseWithout = benign.value() - (double) byDetector / benignSize;
+    return byDetector > 0 && riseWithout <= benign.limit() + 1e-12;
   }
 
   /**

@@ -83,6 +83,8 @@ class DetectorEndToEndTest {
     assertThat(first.gate().passed()).as("this test needs the first detector refused: %s", first.gate()).isFalse();
     assertThat(first.gate().checks()).filteredOn(c -> !c.passed()).extracting(GateResult.Check::name)
         .containsExactly(ValidationGate.BENIGN_FPR_RISE);
+    assertThat(first.gate().check(ValidationGate.BENIGN_FPR_RISE).orElseThrow().newlyBlockedBy())
+        .as("the gate puts the new false positives on the detector").containsOnlyKeys(ReleasePipelines.CLASSIFIER_STAGE);
     RapidResponse.Attempt second = out.attempts().get(1);
     assertThat(second.release().note()).contains("the stricter detector");
     double firstThreshold = f.rr.loader().load(first.release()).classifier().provenance().path("classifier_patch")

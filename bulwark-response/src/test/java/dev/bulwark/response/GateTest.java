@@ -10,6 +10,7 @@ import dev.bulwark.response.internal.Json;
 import dev.bulwark.response.patch.Signatures;
 import dev.bulwark.response.registry.ArtifactKind;
 import dev.bulwark.response.registry.Release;
+import dev.bulwark.response.registry.ReleasePipelines;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -52,13 +53,21 @@ class GateTest {
     assertThat(g.checks().get(0).passed()).as("the family itself is blocked").isTrue();
     // The base's own count depends on the built-in model; the rule's rise is what the gate must name.
     java.util.regex.Matcher m = java.util.regex.Pattern
-        .compile("benign_fpr_rise: benign false positives (\\d+) -> (\\d+) of (\\d+) .*limit \\+0\\.10\\)")
+        .compile("benign_fpr_rise: benign false positives (\\d+) -> (\\d+) of (\\d+) .*limit \\+0\\.10\\)(, newly blocked by .*)?")
         .matcher(g.reason());
     assertThat(m.matches()).as(g.reason()).isTrue();
-    assertThat(Integer.parseInt(m.group(2)) - Integer.parseInt(m.group(1)))
-        .as("the rule adds many false positives").isGreaterThan(Integer.parseInt(m.group(3)) / 4);
+    int rise = Integer.parseInt(m.group(2)) - Integer.parseInt(m.group(1));
+    assertThat(rise).as("the rule adds many false positives").isGreaterThan(Integer.parseInt(m.group(3)) / 4);
+    // The new false positives are put on the stage that stopped them: the signature stage, and no other
+    // (the base's own false positives are not new).
+    GateResult.Check benign = g.check(ValidationGate.BENIGN_FPR_RISE).orElseThrow();
+    assertThat(benign.newlyBlockedBy()).containsExactly(Map.entry(ReleasePipelines.SIGNATURE_STAGE, rise));
+    assertThat(benign.detail()).endsWith("newly blocked by " + ReleasePipelines.SIGNATURE_STAGE + " " + rise);
     assertThat(f.rr.gateResults().forRelease(bad.id())).singleElement()
-        .satisfies(stored -> assertThat(stored.reason()).isEqualTo(g.reason()));
+        .satisfies(stored -> {
+          assertThat(stored.reason()).isEqualTo(g.reason());
+          assertThat(stored.checks()).as("the breakdown is stored").isEqualTo(g.checks());
+        });
     assertThat(f.store.events().read(0, 1000)).anyMatch(e -> e.type().equals("response.gate.decided")
         && e.body().contains("benign_fpr_rise"));
   }

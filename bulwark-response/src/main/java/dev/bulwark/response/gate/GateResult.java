@@ -3,7 +3,11 @@ package dev.bulwark.response.gate;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
@@ -36,11 +40,21 @@ public record GateResult(
    * @param value the measured figure
    * @param limit the figure it is held to
    * @param detail the figures in words
+   * @param newlyBlockedBy for {@code benign_fpr_rise}: the benign prompts the candidate blocks and the
+   *     running version does not, counted by the stage that stopped them first (stages run in pipeline
+   *     order, so a count against the last stage is prompts no other stage stops); empty otherwise
    */
-  public record Check(String name, boolean passed, double value, double limit, String detail) {
+  public record Check(String name, boolean passed, double value, double limit, String detail,
+      Map<String, Integer> newlyBlockedBy) {
     public Check {
       requireNonNull(name, "name");
       requireNonNull(detail, "detail");
+      newlyBlockedBy = Collections.unmodifiableMap(new LinkedHashMap<>(newlyBlockedBy));
+    }
+
+    /** A check with no breakdown by stage. */
+    public Check(String name, boolean passed, double value, double limit, String detail) {
+      this(name, passed, value, limit, detail, Map.of());
     }
   }
 
@@ -48,6 +62,12 @@ public record GateResult(
   public String reason() {
     return passed ? "passed"
         : checks.stream().filter(c -> !c.passed()).map(c -> c.name() + ": " + c.detail()).collect(Collectors.joining("; "));
+  }
+
+  /** The check of that name, if this result has one. */
+  public Optional<Check> check(String name) {
+    requireNonNull(name, "name");
+    return checks.stream().filter(c -> c.name().equals(name)).findFirst();
   }
 
   /** A copy with its stored id. */

@@ -11,8 +11,10 @@ import dev.bulwark.response.internal.Json;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /** Every gate decision, stored and audited, with its checks. Thread-safe. */
@@ -54,8 +56,12 @@ public final class GateResults {
         .put("reason", r.reason());
     ArrayNode a = n.putArray("checks");
     for (GateResult.Check c : r.checks()) {
-      a.addObject().put("name", c.name()).put("passed", c.passed()).put("value", c.value()).put("limit", c.limit())
-          .put("detail", c.detail());
+      ObjectNode check = a.addObject().put("name", c.name()).put("passed", c.passed()).put("value", c.value())
+          .put("limit", c.limit()).put("detail", c.detail());
+      if (!c.newlyBlockedBy().isEmpty()) {
+        ObjectNode by = check.putObject("newly_blocked_by");
+        c.newlyBlockedBy().forEach(by::put);
+      }
     }
     return n;
   }
@@ -64,8 +70,10 @@ public final class GateResults {
     JsonNode b = Json.read(rs.getString("body"));
     List<GateResult.Check> checks = new ArrayList<>();
     for (JsonNode c : b.path("checks")) {
+      Map<String, Integer> by = new LinkedHashMap<>();
+      c.path("newly_blocked_by").properties().forEach(f -> by.put(f.getKey(), f.getValue().asInt()));
       checks.add(new GateResult.Check(c.path("name").asText(), c.path("passed").asBoolean(), c.path("value").asDouble(),
-          c.path("limit").asDouble(), c.path("detail").asText()));
+          c.path("limit").asDouble(), c.path("detail").asText(), by));
     }
     return new GateResult(rs.getString("id"), rs.getString("release_id"), rs.getString("family_id"),
         b.path("against").asText(), Jdbc.instant(rs.getLong("decided_at")), rs.getInt("passed") != 0, checks);

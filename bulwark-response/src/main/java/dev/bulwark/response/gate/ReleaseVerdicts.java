@@ -17,6 +17,7 @@ import dev.bulwark.gateway.SafeguardPipeline;
 import dev.bulwark.response.Exchange;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -29,6 +30,9 @@ public final class ReleaseVerdicts {
   public static final Policy EVALUATION = Policy.builder("standard")
       .defaultStage(new StagePolicy(StageMode.ENFORCE, FailureMode.CLOSED, Duration.ofMinutes(5)))
       .build();
+
+  /** Named when a stopped exchange carries no stopping verdict (the guards always give one). */
+  static final String UNKNOWN_STAGE = "unknown";
 
   private static final Channel TEXT = new Channel(0, 0, ContentKind.TEXT);
 
@@ -53,23 +57,36 @@ public final class ReleaseVerdicts {
 
   /** Whether the exchange is stopped. A failing stage counts as stopping it (fail closed) and is counted. */
   public boolean blocks(Exchange e) {
+    return stoppedBy(e).isPresent();
+  }
+
+  /**
+   * The stage that stopped the exchange (the first to, in pipeline order: the prompt guard's stages,
+   * then the streaming guard's), or empty when the exchange passes. A failing stage counts as stopping
+   * it (fail closed) and is counted.
+   */
+  public Optional<String> stoppedBy(Exchange e) {
     SafeguardPipeline p = pipeline.forPolicy(policy.name());
     Conversation conv = e.conversation("evaluation");
     Decision d = p.promptGuard().check(conv, policy).join();
     count(d.verdicts());
     if (d.stops()) {
-      return true;
+      return Optional.of(decisiveStage(d));
     }
     if (e.completion() == null || p.streamingGuard().isEmpty()) {
-      return false;
+      return Optional.empty();
     }
     StreamingGuardSession s = p.streamingGuard().open(conv, policy);
     if (s.append(TEXT, e.completion()).stops() || s.endChannel(TEXT).stops()) {
-      return true;
+      return Optional.of(s.haltedBy().map(Verdict::stage).orElse(UNKNOWN_STAGE));
     }
     Decision f = s.finish();
     count(f.verdicts());
-    return f.stops();
+    return f.stops() ? Optional.of(decisiveStage(f)) : Optional.empty();
+  }
+
+  private static String decisiveStage(Decision d) {
+    return d.decisive().map(Verdict::stage).orElse(UNKNOWN_STAGE);
   }
 
   /** How many of {@code exchanges} are blocked. */

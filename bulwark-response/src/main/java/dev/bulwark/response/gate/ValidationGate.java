@@ -6,10 +6,14 @@ import dev.bulwark.response.Exchange;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,7 +40,7 @@ public final class ValidationGate {
 
   private final Settings settings;
   private final Clock clock;
-  private final Map<String, Integer> currentFalsePositives = new LinkedHashMap<>();
+  private final Map<String, BitSet> currentFalsePositives = new LinkedHashMap<>();
 
   /**
    * @param minFamilyBlockRate in (0, 1]
@@ -139,21 +143,38 @@ public final class ValidationGate {
     }
 
     int n = in.benign().size();
-    int fpCurrent = currentFalsePositives(in.current(), in.benign());
-    int fpCandidate = in.changesVerdicts() ? in.candidate().blocked(in.benign()) : fpCurrent;
+    BitSet current = currentFalsePositives(in.current(), in.benign());
+    int fpCurrent = current.cardinality();
+    int fpCandidate = fpCurrent;
+    Map<String, Integer> newlyBlockedBy = new TreeMap<>();
+    if (in.changesVerdicts()) {
+      fpCandidate = 0;
+      for (int i = 0; i < n; i++) {
+        Optional<String> stage = in.candidate().stoppedBy(in.benign().get(i));
+        if (stage.isPresent()) {
+          fpCandidate++;
+          if (!current.get(i)) {
+            newlyBlockedBy.merge(stage.get(), 1, Integer::sum);
+          }
+        }
+      }
+    }
     double before = n == 0 ? 0 : (double) fpCurrent / n;
     double after = n == 0 ? 0 : (double) fpCandidate / n;
     double rise = after - before;
+    String newly = newlyBlockedBy.isEmpty() ? "" : ", newly blocked by " + newlyBlockedBy.entrySet().stream()
+        .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
     checks.add(new GateResult.Check(BENIGN_FPR_RISE, n > 0 && rise <= settings.maxFprRise() + 1e-12, rise,
         settings.maxFprRise(), n == 0 ? "no benign regression set"
-            : String.format(Locale.ROOT, "benign false positives %d -> %d of %d (%.2f%% -> %.2f%%, %+.2f points, limit %+.2f)",
-                fpCurrent, fpCandidate, n, 100 * before, 100 * after, 100 * rise, 100 * settings.maxFprRise())));
+            : String.format(Locale.ROOT, "benign false positives %d -> %d of %d (%.2f%% -> %.2f%%, %+.2f points, limit %+.2f)%s",
+                fpCurrent, fpCandidate, n, 100 * before, 100 * after, 100 * rise, 100 * settings.maxFprRise(), newly),
+        newlyBlockedBy));
 
     int missed = 0;
     int total = 0;
     List<String> failing = new ArrayList<>();
     if (in.changesVerdicts()) {
-      for (Map.Entry<String, List<Exchange>> e : new java.util.TreeMap<>(in.regression()).entrySet()) {
+      for (Map.Entry<String, List<Exchange>> e : new TreeMap<>(in.regression()).entrySet()) {
         if (e.getKey().equals(in.familyId())) {
           continue;
         }
@@ -221,18 +242,22 @@ public final class ValidationGate {
         offline.passed() && ok, checks);
   }
 
-  private int currentFalsePositives(ReleaseVerdicts current, List<Exchange> benign) {
+  /** Which of {@code benign} the running version blocks, by index; computed once per version and set. */
+  private BitSet currentFalsePositives(ReleaseVerdicts current, List<Exchange> benign) {
     String key = current.name() + "#" + benign.size() + "#" + benign.hashCode();
     synchronized (currentFalsePositives) {
-      Integer hit = currentFalsePositives.get(key);
+      BitSet hit = currentFalsePositives.get(key);
       if (hit != null) {
-        return hit;
+        return (BitSet) hit.clone();
       }
     }
-    int fp = current.blocked(benign);
+    BitSet fp = new BitSet(benign.size());
+    for (int i = 0; i < benign.size(); i++) {
+      fp.set(i, current.blocks(benign.get(i)));
+    }
     synchronized (currentFalsePositives) {
       currentFalsePositives.put(key, fp);
     }
-    return fp;
+    return (BitSet) fp.clone();
   }
 }

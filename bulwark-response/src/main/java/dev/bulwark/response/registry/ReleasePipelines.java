@@ -26,8 +26,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  *   <li>a classifier patch (a detector, {@link ClassifierPatcher#DETECTOR_MODE}) adds a prompt stage
- *       ({@link DetectorStage}, {@value #CLASSIFIER_STAGE}) after the base's stages, beside the base's
- *       classifier stage, which it takes as its reference and which keeps judging as configured; an
+ *       ({@link DetectorStage}, {@value #CLASSIFIER_STAGE}) last, after the base's and the release's
+ *       other stages, beside the base's classifier stage, which it takes as its reference and which
+ *       keeps judging as configured; an
  *       older classifier patch (a whole recalibrated model, without a mode) replaces the base's
  *       classifier stage instead (same name, so tier policies that name it keep applying), with the
  *       patch bundle's band unless one is configured;
@@ -98,16 +99,8 @@ public final class ReleasePipelines implements PipelineComposer {
     SafeguardPipeline.Builder b = base.toBuilder();
     ClassifierBundle bundle = r.classifier();
     JsonNode patch = bundle == null ? null : bundle.provenance().path("classifier_patch");
-    if (patch != null && patch.path("mode").asText("").equals(ClassifierPatcher.DETECTOR_MODE)) {
-      ClassifierStage reference = base.promptStage(classifierStage).filter(ClassifierStage.class::isInstance)
-          .map(ClassifierStage.class::cast).orElse(null);
-      String id = patch.path("category").asText(ClassifierPatcher.DETECTED.id());
-      Category category = Category.byId(id).orElseThrow(() -> new IllegalArgumentException(
-          "classifier patch " + bundle.version() + " detects an unknown category: " + id));
-      b.prompt(new DetectorStage(CLASSIFIER_STAGE, classifierStage, bundle, bundle.cascade(canonicalizer, ticker),
-          reference, category,
-          patch.path("threshold").asDouble(), patch.path("lift_logits").asDouble()));
-    } else if (bundle != null) {
+    boolean detector = patch != null && patch.path("mode").asText("").equals(ClassifierPatcher.DETECTOR_MODE);
+    if (bundle != null && !detector) {
       b.remove(classifierStage);
       ClassifierStage stage = new ClassifierStage(classifierStage, bundle,
           bundle.cascade(canonicalizer, ticker).withBand(band != null ? band : bundle.band()), classifierScope,
@@ -128,6 +121,18 @@ public final class ReleasePipelines implements PipelineComposer {
       if (r.signatures().stream().anyMatch(rule -> rule.scope() != PhraseRule.Scope.PROMPT)) {
         b.streaming(stage);
       }
+    }
+    if (detector) {
+      // Last: it costs the most of the release's stages (a second cascade), and a benign prompt the gate
+      // counts against it is then one that no other stage stops (ValidationGate's newly_blocked_by).
+      ClassifierStage reference = base.promptStage(classifierStage).filter(ClassifierStage.class::isInstance)
+          .map(ClassifierStage.class::cast).orElse(null);
+      String id = patch.path("category").asText(ClassifierPatcher.DETECTED.id());
+      Category category = Category.byId(id).orElseThrow(() -> new IllegalArgumentException(
+          "classifier patch " + bundle.version() + " detects an unknown category: " + id));
+      b.prompt(new DetectorStage(CLASSIFIER_STAGE, classifierStage, bundle, bundle.cascade(canonicalizer, ticker),
+          reference, category,
+          patch.path("threshold").asDouble(), patch.path("lift_logits").asDouble()));
     }
     PromptPatch.addenda(r.promptPatches()).forEach(b::systemAddendum);
     return b;
