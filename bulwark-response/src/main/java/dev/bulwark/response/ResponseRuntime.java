@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import dev.bulwark.classify.canon.Canonicalizer;
 import dev.bulwark.classify.exemplar.Embedder;
 import dev.bulwark.classify.model.Encoder;
+import dev.bulwark.classify.model.WindowPolicy;
+import dev.bulwark.classify.stage.ClassifierStage;
 import dev.bulwark.gateway.Gateway;
 import dev.bulwark.gateway.SafeguardPipeline;
 import dev.bulwark.response.intake.IncidentIntake;
@@ -124,7 +126,11 @@ public final class ResponseRuntime implements AutoCloseable {
     if (incidentIntake.autoPatch() && responders == null) {
       throw new IllegalArgumentException("automatic patching of monitor incidents needs a responder");
     }
-    Supplier<Encoder> encoder = memo(Encoder::minilm);
+    // The base classifier's encoder where it has one: a detector's stage 2 and the exemplar stage then
+    // reuse the windows the classifier's stage 2 just embedded (Encoder.reuse) instead of embedding again.
+    Supplier<Encoder> encoder = memo(() -> base.promptStage(ReleasePipelines.DEFAULT_CLASSIFIER_STAGE).filter(ClassifierStage.class::isInstance)
+        .flatMap(s -> ((ClassifierStage) s).encoder()).map(e -> e.withWindowPolicy(WindowPolicy.DEFAULT))
+        .orElseGet(Encoder::minilm));
     Supplier<Embedder> embedder = memo(() -> Embedder.minilm(encoder.get(), Canonicalizer.defaults(), 6));
     ResponseStore rs = new ResponseStore(store);
     Audit audit = new Audit(store.events(), clock);

@@ -6,9 +6,11 @@ import dev.bulwark.classify.Probabilities;
 import dev.bulwark.classify.canon.CanonicalText;
 import dev.bulwark.classify.canon.Canonicalizer;
 import dev.bulwark.classify.canon.View;
+import dev.bulwark.classify.model.Encoder;
 import dev.bulwark.classify.model.Stage1Model;
 import dev.bulwark.classify.model.Stage2Model;
 import dev.bulwark.core.Ticker;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -123,6 +125,12 @@ public final class Cascade {
 
   TextWindows windows() {
     return windows;
+  }
+
+  /** The sentence encoder its stage 2 runs, if it has a stage 2 (to share with other stages). */
+  public Optional<Encoder> encoder() {
+    Stage2Model m = promptStage2 != null ? promptStage2 : completionStage2;
+    return m == null ? Optional.empty() : Optional.of(m.encoder());
   }
 
   /** The clock its timings (and a stream's stage-2 deadlines) are read from. */

