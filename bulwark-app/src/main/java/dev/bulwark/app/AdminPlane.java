@@ -71,7 +71,7 @@ final class AdminPlane {
    */
   private static ResponseRoutes responseRoutes(Store store, Clock clock, ResponseRuntime response) {
     Supplier<Encoder> encoder = memo(Encoder::minilm);
-    Supplier<Embedder> embedder = memo(() -> Embedder.minilm(encoder.get(), Canonicalizer.defaults(), 6));
+    Supplier<Embedder> embedder = memo(() -> Embedder.minilm(encoder.get(), Canonicalizer.defaults(), Embedder.DEFAULT_MAX_WINDOWS));
     Embedder lazy = new Embedder() {
       @Override
       public String encoderId() {

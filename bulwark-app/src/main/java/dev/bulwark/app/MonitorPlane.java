@@ -4,6 +4,8 @@ import dev.bulwark.app.config.BulwarkConfig;
 import dev.bulwark.app.config.MonitorConfig;
 import dev.bulwark.classify.cascade.ClassifierBundle;
 import dev.bulwark.classify.data.Constitution;
+import dev.bulwark.classify.exemplar.ExemplarIndex;
+import dev.bulwark.classify.exemplar.LiveExemplarIndex;
 import dev.bulwark.classify.model.Encoder;
 import dev.bulwark.monitor.Monitor;
 import dev.bulwark.monitor.MonitorSettings;
@@ -15,12 +17,15 @@ import dev.bulwark.monitor.flow.Flowchart;
 import dev.bulwark.monitor.flow.FlowchartParser;
 import dev.bulwark.monitor.flow.FlowchartSource;
 import dev.bulwark.monitor.incident.EvidenceKeeping;
+import dev.bulwark.response.ResponseRuntime;
+import dev.bulwark.response.registry.DeploymentTarget;
 import dev.bulwark.response.review.Redactor;
 import dev.bulwark.store.Store;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
@@ -28,16 +33,25 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The monitor wired from the configuration: the analyzers (the classifier the gateway uses, the
- * exemplars in the store, the judge if configured), the flowchart (built in, or a watched file) and
- * a worker. {@code serve} embeds one; {@code bulwark monitor run} runs one alone.
+ * exemplars in the store and the deployed rapid-response release's, the judge if configured), the
+ * flowchart (built in, or a watched file) and a worker. {@code serve} embeds one, and its rapid-response
+ * runtime keeps the release's exemplars current; {@code bulwark monitor run} runs one alone, following
+ * the store's deployments itself.
  */
 public final class MonitorPlane implements AutoCloseable {
   private final Monitor monitor;
   private final @Nullable ScheduledExecutorService watcher;
+  private final @Nullable AutoCloseable deployments;
 
-  private MonitorPlane(Monitor monitor, @Nullable ScheduledExecutorService watcher) {
+  private MonitorPlane(Monitor monitor, @Nullable ScheduledExecutorService watcher, @Nullable AutoCloseable deployments) {
     this.monitor = monitor;
     this.watcher = watcher;
+    this.deployments = deployments;
+  }
+
+  /** An empty rapid-response exemplar index, for a monitor to be kept current by a deployment target. */
+  public static LiveExemplarIndex emptyReleaseExemplars() {
+    return new LiveExemplarIndex(ExemplarIndex.empty("none", "none"));
   }
 
   public Monitor monitor() {
@@ -46,7 +60,13 @@ public final class MonitorPlane implements AutoCloseable {
 
   /** The flowchart parser this configuration uses (also for {@code bulwark monitor validate}). */
   public static FlowchartParser parser(BulwarkConfig config, Store store, Clock clock) {
-    return new FlowchartParser(registry(config, store, clock), config.admin().rules().stepDownTiers());
+    return parser(config, store, clock, AnalyzerEnvironment.memoize(Encoder::minilm), emptyReleaseExemplars());
+  }
+
+  private static FlowchartParser parser(BulwarkConfig config, Store store, Clock clock, Supplier<Encoder> encoder,
+      LiveExemplarIndex releaseExemplars) {
+    return new FlowchartParser(registry(config, store, clock, encoder, releaseExemplars),
+        config.admin().rules().stepDownTiers());
   }
 
   /** Loads the configured flowchart. */
@@ -56,48 +76,76 @@ public final class MonitorPlane implements AutoCloseable {
   }
 
   /**
-   * Builds and starts a worker.
+   * Builds and starts a worker that follows the store's rapid-response deployments itself.
    *
    * @param workerId this process's worker id, or null for the default (host, pid, random)
    */
   public static MonitorPlane start(BulwarkConfig config, Store store, MeterRegistry meters, Clock clock,
       @Nullable String workerId) throws IOException {
-    MonitorConfig mc = config.monitor();
-    FlowchartParser parser = parser(config, store, clock);
-    FlowchartSource source = new FlowchartSource(flowchart(config, parser));
-    ScheduledExecutorService watcher = null;
-    if (mc.flowchart() != null) {
-      watcher = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "bulwark-monitor-flowchart");
-        t.setDaemon(true);
-        return t;
-      });
-      source.watch(mc.flowchart(), parser, watcher, mc.reloadInterval());
-    }
-    MonitorSettings settings = workerId == null ? mc.settings() : mc.settings().withWorkerId(workerId);
-    Monitor monitor = Monitor.builder()
-        .store(store)
-        .flowcharts(source)
-        .settings(settings)
-        .meters(meters)
-        .clock(clock)
-        .env(System.getenv())
-        // Rapid response turns jailbreak incidents into reports: their exchanges' text is kept,
-        // through the review queue's redactor, before the acknowledgement deletes it.
-        .evidence(EvidenceKeeping.redactedBy(new Redactor()::redact))
-        .build()
-        .start();
-    return new MonitorPlane(monitor, watcher);
+    return start(config, store, meters, clock, workerId, null);
   }
 
-  private static AnalyzerRegistry registry(BulwarkConfig config, Store store, Clock clock) {
+  /**
+   * Builds and starts a worker.
+   *
+   * @param workerId this process's worker id, or null for the default (host, pid, random)
+   * @param releaseExemplars the deployed release's exemplar index, kept current by the caller (a
+   *     deployment target of {@code serve}'s rapid-response runtime); null to follow the store's
+   *     deployments here
+   */
+  public static MonitorPlane start(BulwarkConfig config, Store store, MeterRegistry meters, Clock clock,
+      @Nullable String workerId, @Nullable LiveExemplarIndex releaseExemplars) throws IOException {
+    MonitorConfig mc = config.monitor();
     Supplier<Encoder> encoder = AnalyzerEnvironment.memoize(Encoder::minilm);
+    LiveExemplarIndex live = releaseExemplars != null ? releaseExemplars : emptyReleaseExemplars();
+    FlowchartParser parser = parser(config, store, clock, encoder, live);
+    FlowchartSource source = new FlowchartSource(flowchart(config, parser));
+    ScheduledExecutorService watcher = null;
+    AutoCloseable deployments = null;
+    try {
+      if (mc.flowchart() != null) {
+        watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "bulwark-monitor-flowchart");
+          t.setDaemon(true);
+          return t;
+        });
+        source.watch(mc.flowchart(), parser, watcher, mc.reloadInterval());
+      }
+      if (releaseExemplars == null) {
+        deployments = ResponseRuntime.followDeployments(store, clock, encoder, List.of(DeploymentTarget.exemplars(live)));
+      }
+      MonitorSettings settings = workerId == null ? mc.settings() : mc.settings().withWorkerId(workerId);
+      Monitor monitor = Monitor.builder()
+          .store(store)
+          .flowcharts(source)
+          .settings(settings)
+          .meters(meters)
+          .clock(clock)
+          .env(System.getenv())
+          // Rapid response turns jailbreak incidents into reports: their exchanges' text is kept,
+          // through the review queue's redactor, before the acknowledgement deletes it.
+          .evidence(EvidenceKeeping.redactedBy(new Redactor()::redact))
+          .build()
+          .start();
+      return new MonitorPlane(monitor, watcher, deployments);
+    } catch (RuntimeException | Error e) {
+      if (watcher != null) {
+        watcher.shutdownNow();
+      }
+      closeQuietly(deployments);
+      throw e;
+    }
+  }
+
+  private static AnalyzerRegistry registry(BulwarkConfig config, Store store, Clock clock, Supplier<Encoder> encoder,
+      LiveExemplarIndex releaseExemplars) {
     Supplier<Constitution> constitution = AnalyzerEnvironment.memoize(Constitution::builtIn);
     AnalyzerEnvironment env = AnalyzerEnvironment.builder()
         .encoder(encoder)
         .bundle(() -> bundle(config, encoder))
         .constitution(constitution)
         .exemplars(() -> new ExemplarStore(store, clock).load(encoder.get(), constitution.get()))
+        .releaseExemplars(releaseExemplars)
         .judge(config.monitor().judge())
         .clock(clock)
         .build();
@@ -123,6 +171,18 @@ public final class MonitorPlane implements AutoCloseable {
     monitor.close();
     if (watcher != null) {
       watcher.shutdownNow();
+    }
+    closeQuietly(deployments);
+  }
+
+  private static void closeQuietly(@Nullable AutoCloseable c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (Exception e) {
+      // Closing only stops polling threads; nothing to report.
     }
   }
 }

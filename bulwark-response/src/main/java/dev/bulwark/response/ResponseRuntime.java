@@ -131,7 +131,7 @@ public final class ResponseRuntime implements AutoCloseable {
     Supplier<Encoder> encoder = memo(() -> base.promptStage(ReleasePipelines.DEFAULT_CLASSIFIER_STAGE).filter(ClassifierStage.class::isInstance)
         .flatMap(s -> ((ClassifierStage) s).encoder()).map(e -> e.withWindowPolicy(WindowPolicy.DEFAULT))
         .orElseGet(Encoder::minilm));
-    Supplier<Embedder> embedder = memo(() -> Embedder.minilm(encoder.get(), Canonicalizer.defaults(), 6));
+    Supplier<Embedder> embedder = memo(() -> Embedder.minilm(encoder.get(), Canonicalizer.defaults(), Embedder.DEFAULT_MAX_WINDOWS));
     ResponseStore rs = new ResponseStore(store);
     Audit audit = new Audit(store.events(), clock);
     Registry registry = new Registry(rs.jdbc(), audit);
@@ -173,6 +173,34 @@ public final class ResponseRuntime implements AutoCloseable {
 
   public DeploymentWatcher watcher() {
     return watcher;
+  }
+
+  /**
+   * Follows the store's deployments for a process that runs no gateway (a monitor of its own, {@code
+   * bulwark monitor run}): applies each deployment to {@code targets} as {@code serve}'s watcher does,
+   * polling every second on a daemon thread of its own. Closing it stops the polling.
+   *
+   * @param encoder the encoder releases' classifier patches and exemplar indexes are read with
+   */
+  public static AutoCloseable followDeployments(Store store, Clock clock, Supplier<Encoder> encoder,
+      List<DeploymentTarget> targets) {
+    requireNonNull(store, "store");
+    ResponseStore rs = new ResponseStore(store);
+    Audit audit = new Audit(store.events(), clock);
+    Registry registry = new Registry(rs.jdbc(), audit);
+    Deployments deployments = new Deployments(rs.jdbc(), registry, audit);
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("bulwark-response-follow"));
+    try {
+      DeploymentWatcher watcher = new DeploymentWatcher(deployments, new ReleaseLoader(registry, encoder, "none"), targets)
+          .start(scheduler, Duration.ofSeconds(1));
+      return () -> {
+        watcher.close();
+        scheduler.shutdownNow();
+      };
+    } catch (RuntimeException | Error e) {
+      scheduler.shutdownNow();
+      throw e;
+    }
   }
 
   public ReviewQueue reviews() {

@@ -180,7 +180,7 @@ public final class RespondCommand implements Runnable {
 
   static dev.bulwark.classify.exemplar.Embedder embedder() {
     return dev.bulwark.classify.exemplar.Embedder.minilm(dev.bulwark.classify.model.Encoder.minilm(),
-        dev.bulwark.classify.canon.Canonicalizer.defaults(), 6);
+        dev.bulwark.classify.canon.Canonicalizer.defaults(), dev.bulwark.classify.exemplar.Embedder.DEFAULT_MAX_WINDOWS);
   }
 
   @Command(name = "intake-incidents", mixinStandardHelpOptions = true,

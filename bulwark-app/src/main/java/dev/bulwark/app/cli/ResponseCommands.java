@@ -190,7 +190,7 @@ public final class ResponseCommands {
   }
 
   private static Embedder lazyEmbedder(Supplier<Encoder> encoder) {
-    Supplier<Embedder> e = memo(() -> Embedder.minilm(encoder.get(), Canonicalizer.defaults(), 6));
+    Supplier<Embedder> e = memo(() -> Embedder.minilm(encoder.get(), Canonicalizer.defaults(), Embedder.DEFAULT_MAX_WINDOWS));
     return new Embedder() {
       @Override
       public String encoderId() {

@@ -15,6 +15,12 @@ import java.util.Map;
  * window of the text. Implementations are thread-safe.
  */
 public interface Embedder {
+  /**
+   * The windows rapid response's exemplar patches are embedded with, and that the gateway's exemplar
+   * stage and the monitor embed prompts with to compare against them.
+   */
+  int DEFAULT_MAX_WINDOWS = 6;
+
   /** The id of the encoder behind the vectors; an index refuses vectors of another encoder. */
   String encoderId();
 

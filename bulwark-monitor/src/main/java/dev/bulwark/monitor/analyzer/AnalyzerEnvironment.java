@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.bulwark.classify.cascade.ClassifierBundle;
 import dev.bulwark.classify.data.Constitution;
+import dev.bulwark.classify.exemplar.LiveExemplarIndex;
 import dev.bulwark.classify.model.Encoder;
 import dev.bulwark.core.Ticker;
 import java.net.http.HttpClient;
@@ -20,6 +21,7 @@ public final class AnalyzerEnvironment {
   private final Supplier<ClassifierBundle> bundle;
   private final Supplier<Encoder> encoder;
   private final Supplier<ExemplarIndex> exemplars;
+  private final LiveExemplarIndex releaseExemplars;
   private final Supplier<Constitution> constitution;
   private final @Nullable JudgeSettings judge;
   private final HttpClient http;
@@ -31,6 +33,7 @@ public final class AnalyzerEnvironment {
     Supplier<Encoder> enc = this.encoder;
     this.bundle = memoize(b.bundle != null ? b.bundle : () -> ClassifierBundle.builtIn(enc));
     this.exemplars = memoize(requireNonNull(b.exemplars, "exemplars"));
+    this.releaseExemplars = b.releaseExemplars;
     this.constitution = memoize(b.constitution);
     this.judge = b.judge;
     this.http = b.http != null ? b.http : HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -52,6 +55,14 @@ public final class AnalyzerEnvironment {
 
   public ExemplarIndex exemplars() {
     return exemplars.get();
+  }
+
+  /**
+   * The exemplar index of the rapid-response release deployed now (an empty one where nothing keeps
+   * it up to date); the similarity analyzer searches it beside {@link #exemplars()}.
+   */
+  public LiveExemplarIndex releaseExemplars() {
+    return releaseExemplars;
   }
 
   public Constitution constitution() {
@@ -102,6 +113,8 @@ public final class AnalyzerEnvironment {
     private @Nullable Supplier<ClassifierBundle> bundle;
     private Supplier<Encoder> encoder = Encoder::minilm;
     private @Nullable Supplier<ExemplarIndex> exemplars;
+    private LiveExemplarIndex releaseExemplars =
+        new LiveExemplarIndex(dev.bulwark.classify.exemplar.ExemplarIndex.empty("none", "none"));
     private Supplier<Constitution> constitution = Constitution::builtIn;
     private @Nullable JudgeSettings judge;
     private @Nullable HttpClient http;
@@ -124,6 +137,15 @@ public final class AnalyzerEnvironment {
     /** The exemplar index the similarity analyzer searches (required). */
     public Builder exemplars(Supplier<ExemplarIndex> exemplars) {
       this.exemplars = requireNonNull(exemplars, "exemplars");
+      return this;
+    }
+
+    /**
+     * The deployed rapid-response release's exemplar index, kept current by a deployment watcher
+     * (default: an empty index nobody updates).
+     */
+    public Builder releaseExemplars(LiveExemplarIndex releaseExemplars) {
+      this.releaseExemplars = requireNonNull(releaseExemplars, "releaseExemplars");
       return this;
     }
 

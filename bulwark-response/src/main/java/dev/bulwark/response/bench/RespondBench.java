@@ -121,7 +121,7 @@ public final class RespondBench {
     log.flush();
     Canonicalizer canon = Canonicalizer.defaults();
     Encoder encoder = Encoder.minilm();
-    Embedder embedder = Embedder.memoizing(Embedder.minilm(encoder, canon, 6), 200_000);
+    Embedder embedder = Embedder.memoizing(Embedder.minilm(encoder, canon, Embedder.DEFAULT_MAX_WINDOWS), 200_000);
     BaseClassifier base = BaseClassifier.builtIn(() -> encoder);
     TrainingCorpus.Corpus corpus = TrainingCorpus.builder().dataDir(dataDir).build().assemble();
     TrainingPool pool = TrainingPool.from(corpus, canon);
