@@ -100,16 +100,15 @@ public final class BulwarkServer implements AutoCloseable {
       gateway.start().await();
       // Rapid response: applies deployments from the store (bulwark respond deploy/rollback, the admin
       // API) without a restart, and takes monitor incidents that point at a jailbreak in as reports.
-      // The monitor searches the deployed release's exemplars too: the runtime's watcher keeps them current.
-      var releaseExemplars = config.monitor().enabled() ? MonitorPlane.emptyReleaseExemplars() : null;
+      // The monitor reads the deployed release's exemplars and signature rules too: the runtime's
+      // watcher keeps them current.
+      MonitorPlane.ReleaseFeeds release = config.monitor().enabled() ? MonitorPlane.ReleaseFeeds.empty() : null;
       this.response = dev.bulwark.response.ResponseRuntime.attach(store, gateway, pipeline, stageThreads, clock,
-          releaseExemplars == null ? java.util.List.of()
-              : java.util.List.of(dev.bulwark.response.registry.DeploymentTarget.exemplars(releaseExemplars)),
-          config.response().incidents(),
+          release == null ? java.util.List.of() : release.targets(), config.response().incidents(),
           watcher -> ResponseCommands.responder(config, store, config.response().data(), watcher,
               patchEmbeddings.get(), clock));
       this.admin = AdminPlane.start(config, vertx, store, keys, clock, response);
-      this.monitor = config.monitor().enabled() ? MonitorPlane.start(config, store, registry, clock, null, releaseExemplars) : null;
+      this.monitor = config.monitor().enabled() ? MonitorPlane.start(config, store, registry, clock, null, release) : null;
     } catch (Exception | Error e) {
       closeQuietly();
       throw e;

@@ -6,6 +6,7 @@ import dev.bulwark.classify.cascade.ClassifierBundle;
 import dev.bulwark.classify.data.Constitution;
 import dev.bulwark.classify.exemplar.ExemplarIndex;
 import dev.bulwark.classify.exemplar.LiveExemplarIndex;
+import dev.bulwark.classify.phrase.LiveSignatures;
 import dev.bulwark.classify.model.Encoder;
 import dev.bulwark.monitor.Monitor;
 import dev.bulwark.monitor.MonitorSettings;
@@ -33,9 +34,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The monitor wired from the configuration: the analyzers (the classifier the gateway uses, the
- * exemplars in the store and the deployed rapid-response release's, the judge if configured), the
- * flowchart (built in, or a watched file) and a worker. {@code serve} embeds one, and its rapid-response
- * runtime keeps the release's exemplars current; {@code bulwark monitor run} runs one alone, following
+ * exemplars in the store and the deployed rapid-response release's exemplars and signature rules, the
+ * judge if configured), the flowchart (built in, or a watched file) and a worker. {@code serve} embeds
+ * one, and its rapid-response runtime keeps the release's parts current; {@code bulwark monitor run} runs one alone, following
  * the store's deployments itself.
  */
 public final class MonitorPlane implements AutoCloseable {
@@ -49,9 +50,26 @@ public final class MonitorPlane implements AutoCloseable {
     this.deployments = deployments;
   }
 
-  /** An empty rapid-response exemplar index, for a monitor to be kept current by a deployment target. */
-  public static LiveExemplarIndex emptyReleaseExemplars() {
-    return new LiveExemplarIndex(ExemplarIndex.empty("none", "none"));
+  /**
+   * What a monitor reads of the deployed rapid-response release: its exemplar index and its signature
+   * rules, each swapped whole by a deployment target ({@link #targets()}).
+   */
+  public record ReleaseFeeds(LiveExemplarIndex exemplars, LiveSignatures signatures) {
+    public ReleaseFeeds {
+      java.util.Objects.requireNonNull(exemplars, "exemplars");
+      java.util.Objects.requireNonNull(signatures, "signatures");
+    }
+
+    /** Nothing deployed yet. */
+    public static ReleaseFeeds empty() {
+      return new ReleaseFeeds(new LiveExemplarIndex(ExemplarIndex.empty("none", "none")),
+          new LiveSignatures(AnalyzerEnvironment.RELEASE_SIGNATURES));
+    }
+
+    /** The deployment targets that keep both current. */
+    public List<DeploymentTarget> targets() {
+      return List.of(DeploymentTarget.exemplars(exemplars), DeploymentTarget.signatures(signatures));
+    }
   }
 
   public Monitor monitor() {
@@ -60,12 +78,12 @@ public final class MonitorPlane implements AutoCloseable {
 
   /** The flowchart parser this configuration uses (also for {@code bulwark monitor validate}). */
   public static FlowchartParser parser(BulwarkConfig config, Store store, Clock clock) {
-    return parser(config, store, clock, AnalyzerEnvironment.memoize(Encoder::minilm), emptyReleaseExemplars());
+    return parser(config, store, clock, AnalyzerEnvironment.memoize(Encoder::minilm), ReleaseFeeds.empty());
   }
 
   private static FlowchartParser parser(BulwarkConfig config, Store store, Clock clock, Supplier<Encoder> encoder,
-      LiveExemplarIndex releaseExemplars) {
-    return new FlowchartParser(registry(config, store, clock, encoder, releaseExemplars),
+      ReleaseFeeds release) {
+    return new FlowchartParser(registry(config, store, clock, encoder, release),
         config.admin().rules().stepDownTiers());
   }
 
@@ -89,15 +107,15 @@ public final class MonitorPlane implements AutoCloseable {
    * Builds and starts a worker.
    *
    * @param workerId this process's worker id, or null for the default (host, pid, random)
-   * @param releaseExemplars the deployed release's exemplar index, kept current by the caller (a
-   *     deployment target of {@code serve}'s rapid-response runtime); null to follow the store's
-   *     deployments here
+   * @param release the deployed release's exemplars and signature rules, kept current by the caller
+   *     ({@link ReleaseFeeds#targets()} on {@code serve}'s rapid-response runtime); null to follow the
+   *     store's deployments here
    */
   public static MonitorPlane start(BulwarkConfig config, Store store, MeterRegistry meters, Clock clock,
-      @Nullable String workerId, @Nullable LiveExemplarIndex releaseExemplars) throws IOException {
+      @Nullable String workerId, @Nullable ReleaseFeeds release) throws IOException {
     MonitorConfig mc = config.monitor();
     Supplier<Encoder> encoder = AnalyzerEnvironment.memoize(Encoder::minilm);
-    LiveExemplarIndex live = releaseExemplars != null ? releaseExemplars : emptyReleaseExemplars();
+    ReleaseFeeds live = release != null ? release : ReleaseFeeds.empty();
     FlowchartParser parser = parser(config, store, clock, encoder, live);
     FlowchartSource source = new FlowchartSource(flowchart(config, parser));
     ScheduledExecutorService watcher = null;
@@ -111,8 +129,8 @@ public final class MonitorPlane implements AutoCloseable {
         });
         source.watch(mc.flowchart(), parser, watcher, mc.reloadInterval());
       }
-      if (releaseExemplars == null) {
-        deployments = ResponseRuntime.followDeployments(store, clock, encoder, List.of(DeploymentTarget.exemplars(live)));
+      if (release == null) {
+        deployments = ResponseRuntime.followDeployments(store, clock, encoder, live.targets());
       }
       MonitorSettings settings = workerId == null ? mc.settings() : mc.settings().withWorkerId(workerId);
       Monitor monitor = Monitor.builder()
@@ -138,14 +156,15 @@ public final class MonitorPlane implements AutoCloseable {
   }
 
   private static AnalyzerRegistry registry(BulwarkConfig config, Store store, Clock clock, Supplier<Encoder> encoder,
-      LiveExemplarIndex releaseExemplars) {
+      ReleaseFeeds release) {
     Supplier<Constitution> constitution = AnalyzerEnvironment.memoize(Constitution::builtIn);
     AnalyzerEnvironment env = AnalyzerEnvironment.builder()
         .encoder(encoder)
         .bundle(() -> bundle(config, encoder))
         .constitution(constitution)
         .exemplars(() -> new ExemplarStore(store, clock).load(encoder.get(), constitution.get()))
-        .releaseExemplars(releaseExemplars)
+        .releaseExemplars(release.exemplars())
+        .releaseSignatures(release.signatures())
         .judge(config.monitor().judge())
         .clock(clock)
         .build();

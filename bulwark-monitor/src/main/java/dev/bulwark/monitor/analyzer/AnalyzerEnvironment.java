@@ -6,6 +6,7 @@ import dev.bulwark.classify.cascade.ClassifierBundle;
 import dev.bulwark.classify.data.Constitution;
 import dev.bulwark.classify.exemplar.LiveExemplarIndex;
 import dev.bulwark.classify.model.Encoder;
+import dev.bulwark.classify.phrase.LiveSignatures;
 import dev.bulwark.core.Ticker;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -18,10 +19,14 @@ import org.jspecify.annotations.Nullable;
  * them, so a flowchart of rules alone starts in milliseconds.
  */
 public final class AnalyzerEnvironment {
+  /** The name of the release's signature rules in findings and labels, as the gateway's stage. */
+  public static final String RELEASE_SIGNATURES = "rapid-response-signatures";
+
   private final Supplier<ClassifierBundle> bundle;
   private final Supplier<Encoder> encoder;
   private final Supplier<ExemplarIndex> exemplars;
   private final LiveExemplarIndex releaseExemplars;
+  private final LiveSignatures releaseSignatures;
   private final Supplier<Constitution> constitution;
   private final @Nullable JudgeSettings judge;
   private final HttpClient http;
@@ -34,6 +39,7 @@ public final class AnalyzerEnvironment {
     this.bundle = memoize(b.bundle != null ? b.bundle : () -> ClassifierBundle.builtIn(enc));
     this.exemplars = memoize(requireNonNull(b.exemplars, "exemplars"));
     this.releaseExemplars = b.releaseExemplars;
+    this.releaseSignatures = b.releaseSignatures;
     this.constitution = memoize(b.constitution);
     this.judge = b.judge;
     this.http = b.http != null ? b.http : HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -63,6 +69,14 @@ public final class AnalyzerEnvironment {
    */
   public LiveExemplarIndex releaseExemplars() {
     return releaseExemplars;
+  }
+
+  /**
+   * The deployed rapid-response release's signature rules (none where nothing keeps them up to date);
+   * the rules analyzer applies them beside its own patterns.
+   */
+  public LiveSignatures releaseSignatures() {
+    return releaseSignatures;
   }
 
   public Constitution constitution() {
@@ -115,6 +129,7 @@ public final class AnalyzerEnvironment {
     private @Nullable Supplier<ExemplarIndex> exemplars;
     private LiveExemplarIndex releaseExemplars =
         new LiveExemplarIndex(dev.bulwark.classify.exemplar.ExemplarIndex.empty("none", "none"));
+    private LiveSignatures releaseSignatures = new LiveSignatures(RELEASE_SIGNATURES);
     private Supplier<Constitution> constitution = Constitution::builtIn;
     private @Nullable JudgeSettings judge;
     private @Nullable HttpClient http;
@@ -146,6 +161,15 @@ public final class AnalyzerEnvironment {
      */
     public Builder releaseExemplars(LiveExemplarIndex releaseExemplars) {
       this.releaseExemplars = requireNonNull(releaseExemplars, "releaseExemplars");
+      return this;
+    }
+
+    /**
+     * The deployed rapid-response release's signature rules, kept current by a deployment watcher
+     * (default: none, and nobody updates them).
+     */
+    public Builder releaseSignatures(LiveSignatures releaseSignatures) {
+      this.releaseSignatures = requireNonNull(releaseSignatures, "releaseSignatures");
       return this;
     }
 

@@ -11,7 +11,7 @@ public final class BuiltIns {
   public static AnalyzerRegistry.Builder register(AnalyzerRegistry.Builder b, AnalyzerEnvironment env) {
     Supplier<Classifiers> classifiers = ClassifierAnalyzer.classifiers(env);
     return b.register(ClassifierAnalyzer.factory(classifiers))
-        .register(RulesAnalyzer.factory())
+        .register(RulesAnalyzer.factory(env))
         .register(ConversationAnalyzer.factory(classifiers))
         .register(ExemplarAnalyzer.factory(env))
         .register(JudgeAnalyzer.factory(env));

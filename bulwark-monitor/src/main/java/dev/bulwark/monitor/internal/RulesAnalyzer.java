@@ -2,8 +2,14 @@ package dev.bulwark.monitor.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.bulwark.classify.phrase.LiveSignatures;
+import dev.bulwark.classify.phrase.PhraseStage;
+import dev.bulwark.core.Action;
+import dev.bulwark.core.pipeline.Assessment;
+import dev.bulwark.core.pipeline.Conversation;
 import dev.bulwark.monitor.analyzer.AnalysisContext;
 import dev.bulwark.monitor.analyzer.Analyzer;
+import dev.bulwark.monitor.analyzer.AnalyzerEnvironment;
 import dev.bulwark.monitor.analyzer.AnalyzerFactory;
 import dev.bulwark.monitor.analyzer.Exchange;
 import dev.bulwark.monitor.analyzer.Finding;
@@ -15,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -37,6 +44,12 @@ import java.util.regex.PatternSyntaxException;
  * length) and {@code rephrase} (the highest similarity to a recently refused prompt); labels: the ids
  * of the rules that fired. Keeps, per exchange, whether it was refused and a MinHash signature of its
  * last user turn (never the text).
+ *
+ * <p>It also applies the deployed rapid-response release's signature rules ({@link
+ * AnalyzerEnvironment#releaseSignatures()}) as the gateway's signature stage does (prompt rules on the
+ * last user turn, completion rules on the completion): a match is a hit and a finding in the rule's
+ * category, high for a blocking rule, labelled {@value AnalyzerEnvironment#RELEASE_SIGNATURES} and the
+ * rule id.
  */
 final class RulesAnalyzer implements Analyzer {
   static final String REFUSED = "refused";
@@ -50,17 +63,20 @@ final class RulesAnalyzer implements Analyzer {
   private final double similarity;
   private final Duration window;
   private final List<Rule> patterns;
+  private final LiveSignatures releaseSignatures;
 
   private record Rule(String id, Pattern regex, String category, Severity severity, boolean prompt, boolean completion) {}
 
-  private RulesAnalyzer(int streak, double similarity, Duration window, List<Rule> patterns) {
+  private RulesAnalyzer(int streak, double similarity, Duration window, List<Rule> patterns,
+      LiveSignatures releaseSignatures) {
     this.streak = streak;
     this.similarity = similarity;
     this.window = window;
     this.patterns = List.copyOf(patterns);
+    this.releaseSignatures = releaseSignatures;
   }
 
-  static AnalyzerFactory factory() {
+  static AnalyzerFactory factory(AnalyzerEnvironment env) {
     return new AnalyzerFactory() {
       @Override
       public String name() {
@@ -96,7 +112,7 @@ final class RulesAnalyzer implements Analyzer {
           rules.add(new Rule(id, p, r.string("category", "rules." + id),
               Severity.parse(sev).orElseThrow(), !on.equals("completion"), !on.equals("prompt")));
         }
-        return new RulesAnalyzer(streak, sim, window, rules);
+        return new RulesAnalyzer(streak, sim, window, rules, env.releaseSignatures());
       }
     };
   }
@@ -189,6 +205,24 @@ final class RulesAnalyzer implements Analyzer {
         out.label(rule.id);
         out.finding(new Finding(rule.category, rule.severity, 0.6, "rule " + rule.id + " matched"));
         detail.add("rule " + rule.id);
+      }
+    }
+    Optional<PhraseStage> signatures = releaseSignatures.current();
+    if (signatures.isPresent()) {
+      Optional<Assessment> m = LiveSignatures.match(signatures.get(), Conversation.ofUser("monitor", lastTurn),
+          exchange.completion());
+      if (m.isPresent()) {
+        Assessment a = m.get();
+        String id = a.reason() == null ? "unknown" : a.reason();
+        String category = a.scores().asMap().keySet().stream().findFirst().orElse("jailbreak");
+        // The gateway blocks on a blocking rule: a high-severity finding; a flagging rule, a medium one.
+        Severity sev = a.action() == Action.BLOCK ? Severity.HIGH : Severity.MEDIUM;
+        hits++;
+        score = Math.max(score, 0.9);
+        out.label(AnalyzerEnvironment.RELEASE_SIGNATURES).label(id);
+        out.finding(new Finding(category, sev, 0.9, "rapid-response signature rule " + id + " matched ("
+            + signatures.get().version() + ")"));
+        detail.add("signature " + id);
       }
     }
     if (exchange.gatewayAction().equals("flag")) {
