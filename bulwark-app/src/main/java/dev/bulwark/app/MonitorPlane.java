@@ -3,6 +3,7 @@ package dev.bulwark.app;
 import dev.bulwark.app.config.BulwarkConfig;
 import dev.bulwark.app.config.MonitorConfig;
 import dev.bulwark.classify.cascade.ClassifierBundle;
+import dev.bulwark.classify.cascade.LiveClassifierPatch;
 import dev.bulwark.classify.data.Constitution;
 import dev.bulwark.classify.exemplar.ExemplarIndex;
 import dev.bulwark.classify.exemplar.LiveExemplarIndex;
@@ -34,8 +35,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The monitor wired from the configuration: the analyzers (the classifier the gateway uses, the
- * exemplars in the store and the deployed rapid-response release's exemplars and signature rules, the
- * judge if configured), the flowchart (built in, or a watched file) and a worker. {@code serve} embeds
+ * exemplars in the store and the deployed rapid-response release's exemplars, signature rules and
+ * classifier patch, the judge if configured), the flowchart (built in, or a watched file) and a worker. {@code serve} embeds
  * one, and its rapid-response runtime keeps the release's parts current; {@code bulwark monitor run} runs one alone, following
  * the store's deployments itself.
  */
@@ -51,24 +52,26 @@ public final class MonitorPlane implements AutoCloseable {
   }
 
   /**
-   * What a monitor reads of the deployed rapid-response release: its exemplar index and its signature
-   * rules, each swapped whole by a deployment target ({@link #targets()}).
+   * What a monitor reads of the deployed rapid-response release: its exemplar index, its signature
+   * rules and its classifier patch, each swapped whole by a deployment target ({@link #targets()}).
    */
-  public record ReleaseFeeds(LiveExemplarIndex exemplars, LiveSignatures signatures) {
+  public record ReleaseFeeds(LiveExemplarIndex exemplars, LiveSignatures signatures, LiveClassifierPatch classifier) {
     public ReleaseFeeds {
       java.util.Objects.requireNonNull(exemplars, "exemplars");
       java.util.Objects.requireNonNull(signatures, "signatures");
+      java.util.Objects.requireNonNull(classifier, "classifier");
     }
 
     /** Nothing deployed yet. */
     public static ReleaseFeeds empty() {
       return new ReleaseFeeds(new LiveExemplarIndex(ExemplarIndex.empty("none", "none")),
-          new LiveSignatures(AnalyzerEnvironment.RELEASE_SIGNATURES));
+          new LiveSignatures(AnalyzerEnvironment.RELEASE_SIGNATURES), new LiveClassifierPatch());
     }
 
-    /** The deployment targets that keep both current. */
+    /** The deployment targets that keep them current. */
     public List<DeploymentTarget> targets() {
-      return List.of(DeploymentTarget.exemplars(exemplars), DeploymentTarget.signatures(signatures));
+      return List.of(DeploymentTarget.exemplars(exemplars), DeploymentTarget.signatures(signatures),
+          DeploymentTarget.classifier(classifier));
     }
   }
 
@@ -165,6 +168,7 @@ public final class MonitorPlane implements AutoCloseable {
         .exemplars(() -> new ExemplarStore(store, clock).load(encoder.get(), constitution.get()))
         .releaseExemplars(release.exemplars())
         .releaseSignatures(release.signatures())
+        .releaseClassifier(release.classifier())
         .judge(config.monitor().judge())
         .clock(clock)
         .build();

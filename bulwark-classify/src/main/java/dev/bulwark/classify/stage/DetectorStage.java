@@ -2,6 +2,7 @@ package dev.bulwark.classify.stage;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.bulwark.classify.Category;
 import dev.bulwark.classify.cascade.Cascade;
 import dev.bulwark.classify.cascade.Classification;
@@ -12,6 +13,7 @@ import dev.bulwark.core.pipeline.Conversation;
 import dev.bulwark.core.pipeline.PromptStage;
 import dev.bulwark.core.policy.StagePolicy;
 import java.util.Locale;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,6 +37,9 @@ import org.jspecify.annotations.Nullable;
  * threshold alone decides. Prompt-only; thread-safe.
  */
 public final class DetectorStage implements PromptStage {
+  /** {@code classifier_patch.mode} in a patched bundle's provenance when it is to run as a detector. */
+  public static final String PATCH_MODE = "detector";
+
   private final String name;
   private final String policyName;
   private final String version;
@@ -66,6 +71,28 @@ public final class DetectorStage implements PromptStage {
     }
     this.threshold = threshold;
     this.liftLogits = liftLogits;
+  }
+
+  /**
+   * The detector a patched bundle describes in its provenance ({@code classifier_patch}: {@code mode}
+   * {@value #PATCH_MODE}, {@code category} (default {@code jailbreak}), {@code threshold},
+   * {@code lift_logits}), or empty for a bundle that is not a detector patch (an older patch that
+   * replaces the classifier, or a model of its own).
+   *
+   * @param cascade the patched bundle's cascade
+   * @throws IllegalArgumentException when the provenance names an unknown category or invalid figures
+   */
+  public static Optional<DetectorStage> fromPatch(String name, String policyName, ClassifierBundle bundle,
+      Cascade cascade, @Nullable ClassifierStage reference) {
+    JsonNode patch = bundle.provenance().path("classifier_patch");
+    if (!patch.path("mode").asText("").equals(PATCH_MODE)) {
+      return Optional.empty();
+    }
+    String id = patch.path("category").asText(Category.JAILBREAK.id());
+    Category category = Category.byId(id).orElseThrow(() -> new IllegalArgumentException(
+        "classifier patch " + bundle.version() + " detects an unknown category: " + id));
+    return Optional.of(new DetectorStage(name, policyName, bundle, cascade, reference, category,
+        patch.path("threshold").asDouble(), patch.path("lift_logits").asDouble()));
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.bulwark.monitor.analyzer;
 import static java.util.Objects.requireNonNull;
 
 import dev.bulwark.classify.cascade.ClassifierBundle;
+import dev.bulwark.classify.cascade.LiveClassifierPatch;
 import dev.bulwark.classify.data.Constitution;
 import dev.bulwark.classify.exemplar.LiveExemplarIndex;
 import dev.bulwark.classify.model.Encoder;
@@ -27,6 +28,7 @@ public final class AnalyzerEnvironment {
   private final Supplier<ExemplarIndex> exemplars;
   private final LiveExemplarIndex releaseExemplars;
   private final LiveSignatures releaseSignatures;
+  private final LiveClassifierPatch releaseClassifier;
   private final Supplier<Constitution> constitution;
   private final @Nullable JudgeSettings judge;
   private final HttpClient http;
@@ -40,6 +42,7 @@ public final class AnalyzerEnvironment {
     this.exemplars = memoize(requireNonNull(b.exemplars, "exemplars"));
     this.releaseExemplars = b.releaseExemplars;
     this.releaseSignatures = b.releaseSignatures;
+    this.releaseClassifier = b.releaseClassifier;
     this.constitution = memoize(b.constitution);
     this.judge = b.judge;
     this.http = b.http != null ? b.http : HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -77,6 +80,14 @@ public final class AnalyzerEnvironment {
    */
   public LiveSignatures releaseSignatures() {
     return releaseSignatures;
+  }
+
+  /**
+   * The deployed rapid-response release's classifier patch (none where nothing keeps it up to date); a
+   * stage-2 classifier node runs a detector patch beside the monitor's classifier.
+   */
+  public LiveClassifierPatch releaseClassifier() {
+    return releaseClassifier;
   }
 
   public Constitution constitution() {
@@ -130,6 +141,7 @@ public final class AnalyzerEnvironment {
     private LiveExemplarIndex releaseExemplars =
         new LiveExemplarIndex(dev.bulwark.classify.exemplar.ExemplarIndex.empty("none", "none"));
     private LiveSignatures releaseSignatures = new LiveSignatures(RELEASE_SIGNATURES);
+    private LiveClassifierPatch releaseClassifier = new LiveClassifierPatch();
     private Supplier<Constitution> constitution = Constitution::builtIn;
     private @Nullable JudgeSettings judge;
     private @Nullable HttpClient http;
@@ -170,6 +182,15 @@ public final class AnalyzerEnvironment {
      */
     public Builder releaseSignatures(LiveSignatures releaseSignatures) {
       this.releaseSignatures = requireNonNull(releaseSignatures, "releaseSignatures");
+      return this;
+    }
+
+    /**
+     * The deployed rapid-response release's classifier patch, kept current by a deployment watcher
+     * (default: none, and nobody updates it).
+     */
+    public Builder releaseClassifier(LiveClassifierPatch releaseClassifier) {
+      this.releaseClassifier = requireNonNull(releaseClassifier, "releaseClassifier");
       return this;
     }
 

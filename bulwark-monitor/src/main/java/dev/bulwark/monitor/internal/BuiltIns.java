@@ -10,7 +10,7 @@ public final class BuiltIns {
 
   public static AnalyzerRegistry.Builder register(AnalyzerRegistry.Builder b, AnalyzerEnvironment env) {
     Supplier<Classifiers> classifiers = ClassifierAnalyzer.classifiers(env);
-    return b.register(ClassifierAnalyzer.factory(classifiers))
+    return b.register(ClassifierAnalyzer.factory(classifiers, env.releaseClassifier()))
         .register(RulesAnalyzer.factory(env))
         .register(ConversationAnalyzer.factory(classifiers))
         .register(ExemplarAnalyzer.factory(env))

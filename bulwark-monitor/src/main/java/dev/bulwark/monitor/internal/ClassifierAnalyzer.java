@@ -5,6 +5,11 @@ import dev.bulwark.classify.Probabilities;
 import dev.bulwark.classify.cascade.Cascade;
 import dev.bulwark.classify.cascade.Classification;
 import dev.bulwark.classify.cascade.ClassifierBundle;
+import dev.bulwark.classify.cascade.LiveClassifierPatch;
+import dev.bulwark.classify.stage.DetectorStage;
+import dev.bulwark.core.Action;
+import dev.bulwark.core.pipeline.Assessment;
+import dev.bulwark.core.pipeline.Conversation;
 import dev.bulwark.monitor.analyzer.AnalysisContext;
 import dev.bulwark.monitor.analyzer.Analyzer;
 import dev.bulwark.monitor.analyzer.AnalyzerEnvironment;
@@ -13,7 +18,9 @@ import dev.bulwark.monitor.analyzer.Exchange;
 import dev.bulwark.monitor.analyzer.Finding;
 import dev.bulwark.monitor.analyzer.NodeOutput;
 import dev.bulwark.monitor.analyzer.Settings;
+import dev.bulwark.monitor.analyzer.Severity;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -34,25 +41,32 @@ import java.util.function.Supplier;
  * Outputs: {@code score} (the higher of the two), {@code category}, values {@code prompt_score}
  * and {@code completion_score}. A finding when either reaches its threshold: high severity for the
  * CBRN categories, medium otherwise.
+ *
+ * <p>A stage-2 node also runs the deployed rapid-response classifier patch, when it is a detector
+ * ({@link AnalyzerEnvironment#releaseClassifier()}), on the prompt as the gateway does: beside this
+ * classifier, which it must beat by its lift. When it fires: a high-severity finding in its category,
+ * labelled {@code rapid-response-classifier}.
  */
 final class ClassifierAnalyzer implements Analyzer {
   private final Supplier<Classifiers> classifiers;
+  private final LiveClassifierPatch releaseClassifier;
   private final int stage;
   private final boolean lastTurn;
   private final double promptThreshold;
   private final double completionThreshold;
 
   /** Thresholds below zero mean the model's calibrated ones. */
-  private ClassifierAnalyzer(Supplier<Classifiers> classifiers, int stage, boolean lastTurn, double promptThreshold,
-      double completionThreshold) {
+  private ClassifierAnalyzer(Supplier<Classifiers> classifiers, LiveClassifierPatch releaseClassifier, int stage,
+      boolean lastTurn, double promptThreshold, double completionThreshold) {
     this.classifiers = classifiers;
+    this.releaseClassifier = releaseClassifier;
     this.stage = stage;
     this.lastTurn = lastTurn;
     this.promptThreshold = promptThreshold;
     this.completionThreshold = completionThreshold;
   }
 
-  static AnalyzerFactory factory(Supplier<Classifiers> classifiers) {
+  static AnalyzerFactory factory(Supplier<Classifiers> classifiers, LiveClassifierPatch releaseClassifier) {
     return new AnalyzerFactory() {
       @Override
       public String name() {
@@ -71,7 +85,7 @@ final class ClassifierAnalyzer implements Analyzer {
         boolean lastTurn = s.choice("prompt", "last_turn", "last_turn", "all").equals("last_turn");
         double pt = s.has("prompt_threshold") ? s.number("prompt_threshold", 0, 0, 1) : -1;
         double ct = s.has("completion_threshold") ? s.number("completion_threshold", 0, 0, 1) : -1;
-        return new ClassifierAnalyzer(classifiers, stage, lastTurn, pt, ct);
+        return new ClassifierAnalyzer(classifiers, releaseClassifier, stage, lastTurn, pt, ct);
       }
     };
   }
@@ -124,6 +138,19 @@ final class ClassifierAnalyzer implements Analyzer {
       out.finding(new Finding(cc.id(), Classifiers.severity(cc), score, String.format(Locale.ROOT,
           "completion scored %.3f for %s by stage %d (threshold %.3f)", score, cc.id(), stage,
           threshold(cc, completionThreshold, classifiers.bundle.completionThresholds()))));
+    }
+    Optional<ClassifierBundle> patch = releaseClassifier.current();
+    if (stage == 2 && p != null && patch.isPresent()) {
+      Optional<DetectorStage> detector = classifiers.detector(patch.get());
+      if (detector.isPresent()) {
+        Assessment a = detector.get().assess(Conversation.ofUser("monitor", prompt));
+        if (a.action() != Action.ALLOW) {
+          Category dc = detector.get().category();
+          out.label(Classifiers.DETECTOR);
+          out.finding(new Finding(dc.id(), Severity.HIGH, a.scores().get(dc.id()),
+              "rapid-response classifier patch " + detector.get().version() + ": " + a.reason()));
+        }
+      }
     }
     return out.build();
   }

@@ -7,9 +7,13 @@ import dev.bulwark.classify.cascade.Band;
 import dev.bulwark.classify.cascade.Cascade;
 import dev.bulwark.classify.cascade.Classification;
 import dev.bulwark.classify.cascade.ClassifierBundle;
+import dev.bulwark.classify.stage.ClassifierStage;
+import dev.bulwark.classify.stage.DetectorStage;
+import dev.bulwark.core.Ticker;
 import dev.bulwark.monitor.analyzer.AnalysisContext;
 import dev.bulwark.monitor.analyzer.Severity;
-import dev.bulwark.core.Ticker;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The classifier cascade in the shapes the monitor uses: stage 1 alone (the cheap node), the
@@ -20,17 +24,45 @@ final class Classifiers {
   /** The memo key of the stage-1 classification of an exchange's last user turn. */
   static final String LAST_TURN_STAGE1 = "classifier.stage1.last_turn";
 
+  /** The name of a rapid-response classifier patch's findings and labels, as the gateway's stage. */
+  static final String DETECTOR = "rapid-response-classifier";
+
   final ClassifierBundle bundle;
   final Cascade stage1;
   final Cascade banded;
   final Cascade stage2;
+  private final Ticker ticker;
+  private final ClassifierStage reference;
+  private final Object detectorLock = new Object();
+  // @GuardedBy("detectorLock"): the detector of the last patch asked for (patches change rarely).
+  private @Nullable ClassifierBundle detectorPatch;
+  private Optional<DetectorStage> detector = Optional.empty();
 
   Classifiers(ClassifierBundle bundle, Ticker ticker) {
     this.bundle = bundle;
+    this.ticker = ticker;
     Cascade c = bundle.cascade(Canonicalizer.defaults(), ticker);
     this.stage1 = c.withBand(Band.NONE);
     this.banded = c;
     this.stage2 = bundle.hasStage2() ? c.withBand(new Band(0.0, 1.0)) : this.stage1;
+    // As the gateway's classifier stage judges prompts: the bundle's band. A patch's lift is measured
+    // against it, as in the gateway.
+    this.reference = new ClassifierStage("classifier", bundle, c, "prompt", 256);
+  }
+
+  /**
+   * The detector of a rapid-response classifier patch beside this classifier, built once per patch;
+   * empty for a patch that is not a detector.
+   */
+  Optional<DetectorStage> detector(ClassifierBundle patch) {
+    synchronized (detectorLock) {
+      if (patch != detectorPatch) {
+        detector = DetectorStage.fromPatch(DETECTOR, "classifier", patch, patch.cascade(Canonicalizer.defaults(), ticker),
+            reference);
+        detectorPatch = patch;
+      }
+      return detector;
+    }
   }
 
   /** Stage 1 on the last user turn, computed once per run. */

@@ -75,7 +75,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ClassifierPatcher {
   /** The {@code classifier_patch.mode} of a detector's archive. */
-  public static final String DETECTOR_MODE = "detector";
+  public static final String DETECTOR_MODE = DetectorStage.PATCH_MODE;
 
   /** The category a detector judges: the family's technique, whatever the request inside it. */
   public static final Category DETECTED = Category.JAILBREAK;

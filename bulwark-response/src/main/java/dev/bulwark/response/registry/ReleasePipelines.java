@@ -3,7 +3,6 @@ package dev.bulwark.response.registry;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bulwark.classify.Category;
 import dev.bulwark.classify.canon.Canonicalizer;
 import dev.bulwark.classify.cascade.Band;
 import dev.bulwark.classify.cascade.ClassifierBundle;
@@ -102,7 +101,7 @@ public final class ReleasePipelines implements PipelineComposer {
     SafeguardPipeline.Builder b = base.toBuilder();
     ClassifierBundle bundle = r.classifier();
     JsonNode patch = bundle == null ? null : bundle.provenance().path("classifier_patch");
-    boolean detector = patch != null && patch.path("mode").asText("").equals(ClassifierPatcher.DETECTOR_MODE);
+    boolean detector = patch != null && patch.path("mode").asText("").equals(DetectorStage.PATCH_MODE);
     if (bundle != null && !detector) {
       b.remove(classifierStage);
       ClassifierStage stage = new ClassifierStage(classifierStage, bundle,
@@ -130,12 +129,8 @@ public final class ReleasePipelines implements PipelineComposer {
       // counts against it is then one that no other stage stops (ValidationGate's newly_blocked_by).
       ClassifierStage reference = base.promptStage(classifierStage).filter(ClassifierStage.class::isInstance)
           .map(ClassifierStage.class::cast).orElse(null);
-      String id = patch.path("category").asText(ClassifierPatcher.DETECTED.id());
-      Category category = Category.byId(id).orElseThrow(() -> new IllegalArgumentException(
-          "classifier patch " + bundle.version() + " detects an unknown category: " + id));
-      b.prompt(new DetectorStage(CLASSIFIER_STAGE, classifierStage, bundle, bundle.cascade(canonicalizer, ticker),
-          reference, category,
-          patch.path("threshold").asDouble(), patch.path("lift_logits").asDouble()));
+      DetectorStage.fromPatch(CLASSIFIER_STAGE, classifierStage, bundle, bundle.cascade(canonicalizer, ticker), reference)
+          .ifPresent(b::prompt);
     }
     PromptPatch.addenda(r.promptPatches()).forEach(b::systemAddendum);
     return b;
