@@ -3,12 +3,15 @@ package dev.bulwark.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.app.config.BulwarkConfig;
 import dev.bulwark.app.config.ConfigLoader;
 import dev.bulwark.classify.canon.Canonicalizer;
 import dev.bulwark.classify.exemplar.Embedder;
 import dev.bulwark.classify.exemplar.ExemplarIndex;
+import dev.bulwark.classify.cascade.ClassifierBundle;
 import dev.bulwark.classify.model.Encoder;
+import dev.bulwark.classify.model.ModelArchive;
 import dev.bulwark.classify.phrase.PhraseRule;
 import dev.bulwark.core.Action;
 import dev.bulwark.monitor.incident.Incident;
@@ -25,6 +28,7 @@ import dev.bulwark.store.EventRecord;
 import dev.bulwark.store.Store;
 import dev.bulwark.store.StoreConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,10 +43,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A deployed rapid-response release's exemplars and signature rules reach the monitor, in {@code serve} (through the
+ * A deployed rapid-response release's exemplars, signature rules and detector patch reach the monitor, in {@code serve} (through the
  * rapid-response runtime's deployment watcher) and in a monitor running alone ({@code bulwark monitor
- * run}, which follows the store's deployments itself): an exchange close to the family, or matching
- * its rule, opens a jailbreak incident.
+ * run}, which follows the store's deployments itself): an exchange close to the family, matching its
+ * rule or fired on by its detector opens a jailbreak incident.
  */
 class ReleaseInMonitorTest {
   /** A headline-level wrapper; the payload is a placeholder. */
@@ -188,6 +192,65 @@ class ReleaseInMonitorTest {
     }
   }
 
+  /** Only stage 2 of the classifier, whose own findings a plain question never reaches. */
+  static final String STAGE2_FLOWCHART = """
+      version: release-classifier-1
+      start: [deep]
+      nodes:
+        deep:
+          analyzer: exchange_classifier
+          settings: {stage: 2}
+          next:
+            - when: "deep.finding"
+              do: [incident]
+      actions:
+        incident: {type: incident}
+      """;
+
+  @Test
+  void monitorAlone_detectorPatchDeployed_itsFindingOpensAnIncident() throws Exception {
+    BulwarkConfig cfg = new ConfigLoader(Map.of()).load(config(STAGE2_FLOWCHART));
+    try (Store store = Store.open(StoreConfig.builder().url("jdbc:sqlite:" + dir.resolve("b.db")).build())) {
+      // The built-in model re-issued as a detector patch with a threshold nothing stays under and no
+      // lift required: it fires on any prompt, so an incident on a plain question is the patch's.
+      ModelArchive src;
+      try (InputStream in = ClassifierBundle.class.getResourceAsStream(ClassifierBundle.BUILT_IN)) {
+        src = ModelArchive.read(in, null);
+      }
+      ObjectNode provenance = src.provenance();
+      provenance.putObject("classifier_patch").put("mode", "detector").put("category", "jailbreak")
+          .put("threshold", 1e-6).put("lift_logits", 0.0);
+      ModelArchive.Builder patch = ModelArchive.builder().kind(src.kind()).version("patch-test").provenance(provenance);
+      src.entryNames().forEach(n -> patch.put(n, src.entry(n)));
+      ResponseStore rs = new ResponseStore(store);
+      Audit audit = new Audit(store.events(), Clock.systemUTC());
+      Registry registry = new Registry(rs.jdbc(), audit);
+      String artifact = registry.put(ArtifactKind.CLASSIFIER, null, patch.toBytes()).id();
+      Release r = registry.createRelease(null, null, Release.Spec.EMPTY.withClassifier(artifact), "test");
+      MonitorPlane plane = MonitorPlane.start(cfg, store, new SimpleMeterRegistry(), Clock.systemUTC(), "w1");
+      try {
+        store.events().append(exchange("What is the capital of France?")).join();
+        Thread.sleep(1000);
+        assertThat(new Incidents(store, Clock.systemUTC()).list(null, null, 10))
+            .as("before the patch is deployed, a plain question opens nothing").isEmpty();
+
+        new Deployments(rs.jdbc(), registry, audit).deploy(r.id(), "test", "test");
+        // The monitor's follower polls every second: ask again until the patch is in.
+        List<Incident> incidents = List.of();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        for (int n = 0; incidents.isEmpty() && System.nanoTime() < deadline; n++) {
+          store.events().append(exchange("What is the capital of Spain? (" + n + ")")).join();
+          Thread.sleep(300);
+          incidents = new Incidents(store, Clock.systemUTC()).list(null, null, 10);
+        }
+
+        assertThat(incidents).singleElement().satisfies(i -> assertThat(i.category()).isEqualTo("jailbreak"));
+      } finally {
+        plane.close();
+      }
+    }
+  }
+
   private static void chat(BulwarkServer server, String key, String prompt) throws Exception {
     String body = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":"
         + new ObjectMapper().writeValueAsString(prompt) + "}]}";
@@ -200,7 +263,8 @@ class ReleaseInMonitorTest {
 
   /** A completed exchange as the gateway records it (one user turn), for the monitor's outbox. */
   private static EventRecord exchange(String prompt) {
-    var body = Json.object().put("request_id", "req_1").put("key_id", "k_demo").put("org", "demo").put("tier", "standard");
+    String requestId = "req_" + Integer.toHexString(prompt.hashCode());
+    var body = Json.object().put("request_id", requestId).put("key_id", "k_demo").put("org", "demo").put("tier", "standard");
     body.putObject("policy").put("name", "standard").put("version", 1).put("retention", "hashes");
     body.putObject("route").put("client_protocol", "openai").put("model", "m").put("stream", false);
     body.put("outcome", "completed").put("status", 200).put("action", "allow");
@@ -208,7 +272,7 @@ class ReleaseInMonitorTest {
     payload.putArray("prompt_turns").addObject().put("role", "user").put("text", prompt);
     payload.putArray("completion_parts").addObject().put("choice", 0).put("block", 0).put("kind", "text")
         .put("text", "Once upon a time [REDACTED]");
-    return new EventRecord("request.completed", "req_1", "k_demo", "demo", java.time.Instant.now(), body.toString(), true)
+    return new EventRecord("request.completed", requestId, "k_demo", "demo", java.time.Instant.now(), body.toString(), true)
         .withOutboxPayload(payload.toString());
   }
 }
