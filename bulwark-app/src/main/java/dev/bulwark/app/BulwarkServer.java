@@ -10,6 +10,8 @@ import dev.bulwark.classify.cascade.Cascade;
 import dev.bulwark.classify.cascade.ClassifierBundle;
 import dev.bulwark.classify.model.Encoder;
 import dev.bulwark.classify.model.ModelIntegrityException;
+import dev.bulwark.classify.model.WindowPolicy;
+import dev.bulwark.classify.stage.ClassifierStage;
 import dev.bulwark.core.Ticker;
 import dev.bulwark.core.policy.Policy;
 import dev.bulwark.gateway.Gateway;
@@ -100,15 +102,19 @@ public final class BulwarkServer implements AutoCloseable {
       gateway.start().await();
       // Rapid response: applies deployments from the store (bulwark respond deploy/rollback, the admin
       // API) without a restart, and takes monitor incidents that point at a jailbreak in as reports.
-      // The monitor reads the deployed release's exemplars and signature rules too: the runtime's
-      // watcher keeps them current.
+      // The monitor reads the deployed release's exemplars, signature rules and classifier patch too:
+      // the runtime's watcher keeps them current. It shares the gateway classifier's encoder.
       MonitorPlane.ReleaseFeeds release = config.monitor().enabled() ? MonitorPlane.ReleaseFeeds.empty() : null;
       this.response = dev.bulwark.response.ResponseRuntime.attach(store, gateway, pipeline, stageThreads, clock,
           release == null ? java.util.List.of() : release.targets(), config.response().incidents(),
           watcher -> ResponseCommands.responder(config, store, config.response().data(), watcher,
               patchEmbeddings.get(), clock));
       this.admin = AdminPlane.start(config, vertx, store, keys, clock, response);
-      this.monitor = config.monitor().enabled() ? MonitorPlane.start(config, store, registry, clock, null, release) : null;
+      this.monitor = config.monitor().enabled() ? MonitorPlane.start(config, store, registry, clock, null, release,
+          pipeline.promptStage(dev.bulwark.response.registry.ReleasePipelines.DEFAULT_CLASSIFIER_STAGE)
+              .filter(ClassifierStage.class::isInstance)
+              .flatMap(s -> ((ClassifierStage) s).encoder()).map(e -> e.withWindowPolicy(WindowPolicy.DEFAULT))
+              .orElse(null)) : null;
     } catch (Exception | Error e) {
       closeQuietly();
       throw e;

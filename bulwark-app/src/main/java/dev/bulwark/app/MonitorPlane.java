@@ -116,8 +116,21 @@ public final class MonitorPlane implements AutoCloseable {
    */
   public static MonitorPlane start(BulwarkConfig config, Store store, MeterRegistry meters, Clock clock,
       @Nullable String workerId, @Nullable ReleaseFeeds release) throws IOException {
+    return start(config, store, meters, clock, workerId, release, null);
+  }
+
+  /**
+   * As {@link #start(BulwarkConfig, Store, MeterRegistry, Clock, String, ReleaseFeeds)}, sharing an
+   * encoder: {@code serve} passes its gateway classifier's, so that a window the gateway's stage 2
+   * embedded is not embedded again when the monitor reads the same prompt (the encoder remembers its
+   * latest windows), and the model is loaded once.
+   *
+   * @param shared the encoder to use, or null to load one on first use
+   */
+  public static MonitorPlane start(BulwarkConfig config, Store store, MeterRegistry meters, Clock clock,
+      @Nullable String workerId, @Nullable ReleaseFeeds release, @Nullable Encoder shared) throws IOException {
     MonitorConfig mc = config.monitor();
-    Supplier<Encoder> encoder = AnalyzerEnvironment.memoize(Encoder::minilm);
+    Supplier<Encoder> encoder = shared != null ? () -> shared : AnalyzerEnvironment.memoize(Encoder::minilm);
     ReleaseFeeds live = release != null ? release : ReleaseFeeds.empty();
     FlowchartParser parser = parser(config, store, clock, encoder, live);
     FlowchartSource source = new FlowchartSource(flowchart(config, parser));
