@@ -41,8 +41,9 @@ import org.jspecify.annotations.Nullable;
  * embedded window by window ({@link Embedder#minilm}), against each family's calibrated threshold (the
  * {@code threshold} setting does not apply: those thresholds were set for prompts). A family reached is
  * a high-severity {@code jailbreak} finding, labelled {@code rapid_response} and the family, with value
- * {@code release_similarity}; the score is then the larger of the two similarities. Each exchange uses
- * the release version current when the analyzer started on it.
+ * {@code release_similarity}; the score is then the larger of the two similarities (a family not
+ * reached leaves it as the monitor's own exemplars make it). Each exchange uses the release version
+ * current when the analyzer started on it.
  */
 final class ExemplarAnalyzer implements Analyzer {
   /** The category of a finding on a rapid-response family (the gateway's exemplar stage blocks as it). */
@@ -118,7 +119,9 @@ final class ExemplarAnalyzer implements Analyzer {
           .detail(index.size() == 0 && releaseIndex.isEmpty() ? "no exemplars" : "no text").build();
     }
     double sim = best == null ? 0 : best.similarity();
-    double score = Math.max(sim, family == null ? 0 : family.match.similarity());
+    // A release family raises the score only when reached: below its calibrated threshold a
+    // similarity says less than the monitor's own exemplars' does.
+    double score = family != null && family.match.matched() ? Math.max(sim, family.match.similarity()) : sim;
     NodeOutput.Builder out = NodeOutput.builder(Math.max(0, Math.min(1, score)));
     List<String> detail = new ArrayList<>();
     if (best != null) {
