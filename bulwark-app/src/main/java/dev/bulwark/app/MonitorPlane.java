@@ -35,10 +35,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The monitor wired from the configuration: the analyzers (the classifier the gateway uses, the
- * exemplars in the store and the deployed rapid-response release's exemplars, signature rules and
- * classifier patch, the judge if configured), the flowchart (built in, or a watched file) and a worker. {@code serve} embeds
- * one, and its rapid-response runtime keeps the release's parts current; {@code bulwark monitor run} runs one alone, following
- * the store's deployments itself.
+ * exemplars in the store, the deployed rapid-response release's exemplars, signature rules and
+ * classifier patch, the judge if configured), the flowchart (built in, or a watched file) and a
+ * worker. {@code serve} embeds one, and its rapid-response runtime keeps the release's parts current;
+ * {@code bulwark monitor run} runs one alone, following the store's deployments itself.
  */
 public final class MonitorPlane implements AutoCloseable {
   private final Monitor monitor;
@@ -110,7 +110,7 @@ public final class MonitorPlane implements AutoCloseable {
    * Builds and starts a worker.
    *
    * @param workerId this process's worker id, or null for the default (host, pid, random)
-   * @param release the deployed release's exemplars and signature rules, kept current by the caller
+   * @param release the deployed release's parts, kept current by the caller
    *     ({@link ReleaseFeeds#targets()} on {@code serve}'s rapid-response runtime); null to follow the
    *     store's deployments here
    */
