@@ -27,6 +27,7 @@ import dev.bulwark.response.intake.ReportForm;
 import dev.bulwark.response.internal.Audit;
 import dev.bulwark.response.internal.Json;
 import dev.bulwark.response.internal.Leases;
+import dev.bulwark.response.internal.StoreTime;
 import dev.bulwark.response.registry.DeploymentState;
 import dev.bulwark.response.registry.Deployments;
 import dev.bulwark.response.registry.Release;
@@ -105,7 +106,7 @@ final class ResponseRoutes implements AdminRoutes {
     this.intake = requireNonNull(intake, "intake");
     this.responder = requireNonNull(responder, "responder");
     this.running = requireNonNull(running, "running");
-    this.leases = new Leases(this.store.jdbc(), clock);
+    this.leases = new Leases(this.store.jdbc(), StoreTime.clock(store, clock));
     this.clock = clock;
     this.deployed = requireNonNull(deployed, "deployed");
     this.producer = requireNonNull(producer, "producer");

@@ -176,7 +176,7 @@ public final class RapidResponse {
     this.watcher = b.watcher;
     this.reviews = b.reviews;
     this.promptPatchPolicies = List.copyOf(b.promptPatchPolicies);
-    this.leases = new Leases(store.jdbc(), clock);
+    this.leases = new Leases(store.jdbc(), b.leaseClock != null ? b.leaseClock : clock);
     this.holder = b.holder != null ? b.holder : Leases.newHolder();
     this.patchLease = b.patchLease;
     this.shadowLease = b.shadowLease;
@@ -909,6 +909,7 @@ public final class RapidResponse {
   public static final class Builder {
     private @Nullable Store store;
     private Clock clock = Clock.systemUTC();
+    private @Nullable Clock leaseClock;
     private Canonicalizer canonicalizer = Canonicalizer.defaults();
     private @Nullable Embedder embedder;
     private @Nullable Supplier<Encoder> encoder;
@@ -958,6 +959,15 @@ public final class RapidResponse {
 
     public Builder store(Store store) {
       this.store = requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * The clock leases are read by (default: {@link #clock}); servers sharing a PostgreSQL store pass
+     * the database's ({@code StoreTime.clock}), so that their own clocks need not agree.
+     */
+    public Builder leaseClock(Clock leaseClock) {
+      this.leaseClock = requireNonNull(leaseClock, "leaseClock");
       return this;
     }
 

@@ -13,6 +13,7 @@ import dev.bulwark.response.intake.IncidentIntake;
 import dev.bulwark.response.intake.Intake;
 import dev.bulwark.response.internal.Audit;
 import dev.bulwark.response.internal.Json;
+import dev.bulwark.response.internal.StoreTime;
 import dev.bulwark.response.registry.DeploymentTarget;
 import dev.bulwark.response.registry.DeploymentWatcher;
 import dev.bulwark.response.registry.Deployments;
@@ -162,7 +163,7 @@ public final class ResponseRuntime implements AutoCloseable {
       log.info("rapid response takes monitor incidents in every {} ({})", incidentIntake.interval(),
           incidentIntake.autoPatch() ? "families are patched automatically" : "a review item asks for each patch");
     }
-    ShadowTimer shadows = new ShadowTimer(store, clock, reviews,
+    ShadowTimer shadows = new ShadowTimer(store, clock, StoreTime.clock(store, clock), reviews,
         () -> responder == null ? Optional.empty() : responder.peek());
     // Always on, whatever the gate's shadow period: a release left in its shadow period by an earlier
     // run (or configuration) must be refused, not left waiting.

@@ -14,7 +14,6 @@ import dev.bulwark.response.review.ReviewQueue;
 import dev.bulwark.store.Store;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -73,12 +72,21 @@ public final class ShadowTimer {
    *     shadow period), without building it
    */
   public ShadowTimer(Store store, Clock clock, @Nullable ReviewQueue reviews, Supplier<Optional<RapidResponse>> responder) {
+    this(store, clock, clock, reviews, responder);
+  }
+
+  /**
+   * As {@link #ShadowTimer(Store, Clock, ReviewQueue, Supplier)}, reading leases by {@code leaseClock}
+   * (the database's, where servers share a PostgreSQL store).
+   */
+  public ShadowTimer(Store store, Clock clock, Clock leaseClock, @Nullable ReviewQueue reviews,
+      Supplier<Optional<RapidResponse>> responder) {
     ResponseStore rs = new ResponseStore(requireNonNull(store, "store"));
     this.clock = requireNonNull(clock, "clock");
     this.audit = new Audit(store.events(), clock);
     this.registry = new Registry(rs.jdbc(), audit);
     this.gateResults = new GateResults(rs.jdbc(), audit);
-    this.leases = new Leases(rs.jdbc(), clock);
+    this.leases = new Leases(rs.jdbc(), requireNonNull(leaseClock, "leaseClock"));
     this.reviews = reviews;
     this.responder = requireNonNull(responder, "responder");
   }
@@ -126,9 +134,8 @@ public final class ShadowTimer {
         continue;
       }
       String name = RapidResponse.shadowLeaseName(r.id());
-      Instant now = clock.instant();
       Optional<Leases.Lease> before = leases.current(name);
-      if (before.isPresent() && before.get().live(now)) {
+      if (before.isPresent() && leases.isLive(before.get())) {
         continue; // a live server holds it
       }
       if (!leases.acquire(name, holder, Duration.ofMinutes(1)).acquired()) {

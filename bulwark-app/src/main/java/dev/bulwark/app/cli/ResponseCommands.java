@@ -112,6 +112,8 @@ public final class ResponseCommands {
     RapidResponse.Builder b = RapidResponse.builder()
         .store(store)
         .clock(clock)
+        // Leases by the database's clock where servers share PostgreSQL: their own clocks may drift.
+        .leaseClock(dev.bulwark.response.internal.StoreTime.clock(store, clock))
         .gate(cfg.response().gate())
         .embedder(embedder)
         .encoder(encoder)

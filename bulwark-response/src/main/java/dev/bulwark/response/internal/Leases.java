@@ -20,9 +20,10 @@ import java.util.Optional;
  * gets it and the other is told who holds it and until when. Holders renew what they keep working on
  * and release it when done; a holder that died keeps others out until its lease expires.
  *
- * <p>Expiry is read from the injected clock of whoever asks, so servers sharing a store need clocks
- * that agree to well within a lease's length. Thread-safe; every method is one statement or one
- * transaction.
+ * <p>Expiry is read from the injected clock of whoever asks: servers sharing a store must either read
+ * one clock ({@link StoreTime#clock}: the database's, for PostgreSQL) or have clocks that agree to well
+ * within a lease's length. Thread-safe; every method is one statement or one transaction (plus one
+ * query for the time, with the database's clock).
  */
 public final class Leases {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -112,8 +113,12 @@ public final class Leases {
 
   /** The lease of {@code name} if it is live now. */
   public Optional<Lease> live(String name) {
-    Instant now = clock.instant();
-    return current(name).filter(l -> l.live(now));
+    return current(name).filter(this::isLive);
+  }
+
+  /** Whether {@code lease} keeps others out now, by this object's clock. */
+  public boolean isLive(Lease lease) {
+    return lease.live(clock.instant());
   }
 
   private static Duration positive(Duration ttl) {
