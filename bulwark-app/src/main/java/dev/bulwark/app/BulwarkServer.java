@@ -35,7 +35,9 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -86,7 +88,10 @@ public final class BulwarkServer implements AutoCloseable {
       this.simulator = config.upstreams().isEmpty() ? startSimulator(vertx, config) : null;
       this.settings = settings(config, simulator);
       this.stageThreads = Executors.newFixedThreadPool(config.server().stageThreads(), daemon("bulwark-stage"));
-      this.pipeline = pipeline(config, stageThreads);
+      // Each model once, however many stages use it; the embedded monitor takes its model from here too.
+      Map<String, ClassifierBundle> models = new ConcurrentHashMap<>();
+      this.pipeline = Stages.pipeline(config, k -> models.computeIfAbsent(modelKey(k), key -> loadClassifier(k)),
+          stageThreads);
       this.keyPoller = Executors.newSingleThreadScheduledExecutor(daemon("bulwark-keys"));
       this.keys = new KeyDirectory(store.keys(), store.diligence(), clock, keyPoller, config.server().keyPollInterval());
       this.gateway = Gateway.builder()
@@ -111,10 +116,12 @@ public final class BulwarkServer implements AutoCloseable {
               patchEmbeddings.get(), clock));
       this.admin = AdminPlane.start(config, vertx, store, keys, clock, response);
       this.monitor = config.monitor().enabled() ? MonitorPlane.start(config, store, registry, clock, null, release,
-          pipeline.promptStage(dev.bulwark.response.registry.ReleasePipelines.DEFAULT_CLASSIFIER_STAGE)
-              .filter(ClassifierStage.class::isInstance)
-              .flatMap(s -> ((ClassifierStage) s).encoder()).map(e -> e.withWindowPolicy(WindowPolicy.DEFAULT))
-              .orElse(null)) : null;
+          new MonitorPlane.Shared(
+              pipeline.promptStage(dev.bulwark.response.registry.ReleasePipelines.DEFAULT_CLASSIFIER_STAGE)
+                  .filter(ClassifierStage.class::isInstance)
+                  .flatMap(s -> ((ClassifierStage) s).encoder()).map(e -> e.withWindowPolicy(WindowPolicy.DEFAULT))
+                  .orElse(null),
+              MonitorPlane.classifierSpec(config).map(k -> models.get(modelKey(k))).orElse(null))) : null;
     } catch (Exception | Error e) {
       closeQuietly();
       throw e;
@@ -269,8 +276,9 @@ public final class BulwarkServer implements AutoCloseable {
     return b.build();
   }
 
-  private static SafeguardPipeline pipeline(BulwarkConfig c, ExecutorService offload) {
-    return Stages.pipeline(c, BulwarkServer::loadClassifier, offload);
+  /** Two classifier stages with this key load the same bytes. */
+  private static String modelKey(BulwarkConfig.Classifier k) {
+    return k.model() + "#" + k.digest();
   }
 
   /**

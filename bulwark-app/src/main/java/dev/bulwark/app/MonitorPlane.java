@@ -28,6 +28,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
@@ -81,12 +82,12 @@ public final class MonitorPlane implements AutoCloseable {
 
   /** The flowchart parser this configuration uses (also for {@code bulwark monitor validate}). */
   public static FlowchartParser parser(BulwarkConfig config, Store store, Clock clock) {
-    return parser(config, store, clock, AnalyzerEnvironment.memoize(Encoder::minilm), ReleaseFeeds.empty());
+    return parser(config, store, clock, AnalyzerEnvironment.memoize(Encoder::minilm), ReleaseFeeds.empty(), null);
   }
 
   private static FlowchartParser parser(BulwarkConfig config, Store store, Clock clock, Supplier<Encoder> encoder,
-      ReleaseFeeds release) {
-    return new FlowchartParser(registry(config, store, clock, encoder, release),
+      ReleaseFeeds release, @Nullable ClassifierBundle bundle) {
+    return new FlowchartParser(registry(config, store, clock, encoder, release, bundle),
         config.admin().rules().stepDownTiers());
   }
 
@@ -120,19 +121,30 @@ public final class MonitorPlane implements AutoCloseable {
   }
 
   /**
-   * As {@link #start(BulwarkConfig, Store, MeterRegistry, Clock, String, ReleaseFeeds)}, sharing an
-   * encoder: {@code serve} passes its gateway classifier's, so that a window the gateway's stage 2
-   * embedded is not embedded again when the monitor reads the same prompt (the encoder remembers its
-   * latest windows), and the model is loaded once.
+   * What an embedded monitor takes from the gateway beside it instead of loading again: the encoder,
+   * so that a window the gateway's stage 2 embedded is not embedded again when the monitor reads the
+   * same prompt (the encoder remembers its latest windows), and the classifier bundle ({@link
+   * #classifierSpec}'s), so that the model is in memory once.
    *
-   * @param shared the encoder to use, or null to load one on first use
+   * @param encoder the encoder to use, or null to load one on first use
+   * @param bundle the classifier to use, or null to load {@link #classifierSpec}'s on first use
+   */
+  public record Shared(@Nullable Encoder encoder, @Nullable ClassifierBundle bundle) {}
+
+  /**
+   * As {@link #start(BulwarkConfig, Store, MeterRegistry, Clock, String, ReleaseFeeds)}, with what the
+   * gateway beside it shares ({@code serve}).
+   *
+   * @param shared parts to use instead of loading them, or null
    */
   public static MonitorPlane start(BulwarkConfig config, Store store, MeterRegistry meters, Clock clock,
-      @Nullable String workerId, @Nullable ReleaseFeeds release, @Nullable Encoder shared) throws IOException {
+      @Nullable String workerId, @Nullable ReleaseFeeds release, @Nullable Shared shared) throws IOException {
     MonitorConfig mc = config.monitor();
-    Supplier<Encoder> encoder = shared != null ? () -> shared : AnalyzerEnvironment.memoize(Encoder::minilm);
+    Encoder sharedEncoder = shared == null ? null : shared.encoder();
+    Supplier<Encoder> encoder = sharedEncoder != null ? () -> sharedEncoder : AnalyzerEnvironment.memoize(Encoder::minilm);
+    ClassifierBundle sharedBundle = shared == null ? null : shared.bundle();
     ReleaseFeeds live = release != null ? release : ReleaseFeeds.empty();
-    FlowchartParser parser = parser(config, store, clock, encoder, live);
+    FlowchartParser parser = parser(config, store, clock, encoder, live, sharedBundle);
     FlowchartSource source = new FlowchartSource(flowchart(config, parser));
     ScheduledExecutorService watcher = null;
     AutoCloseable deployments = null;
@@ -172,11 +184,11 @@ public final class MonitorPlane implements AutoCloseable {
   }
 
   private static AnalyzerRegistry registry(BulwarkConfig config, Store store, Clock clock, Supplier<Encoder> encoder,
-      ReleaseFeeds release) {
+      ReleaseFeeds release, @Nullable ClassifierBundle bundle) {
     Supplier<Constitution> constitution = AnalyzerEnvironment.memoize(Constitution::builtIn);
     AnalyzerEnvironment env = AnalyzerEnvironment.builder()
         .encoder(encoder)
-        .bundle(() -> bundle(config, encoder))
+        .bundle(() -> bundle != null ? bundle : bundle(config, encoder))
         .constitution(constitution)
         .exemplars(() -> new ExemplarStore(store, clock).load(encoder.get(), constitution.get()))
         .releaseExemplars(release.exemplars())
@@ -188,18 +200,36 @@ public final class MonitorPlane implements AutoCloseable {
     return BuiltInAnalyzers.registry(env).build();
   }
 
-  /** The classifier the gateway's first classifier stage uses, else the built-in model. */
-  private static ClassifierBundle bundle(BulwarkConfig config, Supplier<Encoder> encoder) {
+  /**
+   * The classifier stage whose model the monitor uses: the first with a model of its own, else the
+   * first (the built-in model); empty when the gateway has no classifier stage (the monitor then uses
+   * the built-in model).
+   */
+  public static Optional<BulwarkConfig.Classifier> classifierSpec(BulwarkConfig config) {
+    BulwarkConfig.Classifier first = null;
     for (BulwarkConfig.StageSpec s : config.stages()) {
-      if (s instanceof BulwarkConfig.Classifier k && !k.model().equals("builtin")) {
-        try {
-          return ClassifierBundle.load(Path.of(k.model()), k.digest(), encoder);
-        } catch (IOException e) {
-          throw new IllegalStateException("monitor: cannot load the classifier " + k.model() + ": " + e.getMessage(), e);
+      if (s instanceof BulwarkConfig.Classifier k) {
+        if (!k.model().equals("builtin")) {
+          return Optional.of(k);
         }
+        first = first == null ? k : first;
       }
     }
-    return ClassifierBundle.builtIn(encoder);
+    return Optional.ofNullable(first);
+  }
+
+  /** The model of {@link #classifierSpec}, else the built-in model. */
+  private static ClassifierBundle bundle(BulwarkConfig config, Supplier<Encoder> encoder) {
+    Optional<BulwarkConfig.Classifier> spec = classifierSpec(config).filter(k -> !k.model().equals("builtin"));
+    if (spec.isEmpty()) {
+      return ClassifierBundle.builtIn(encoder);
+    }
+    BulwarkConfig.Classifier k = spec.get();
+    try {
+      return ClassifierBundle.load(Path.of(k.model()), k.digest(), encoder);
+    } catch (IOException e) {
+      throw new IllegalStateException("monitor: cannot load the classifier " + k.model() + ": " + e.getMessage(), e);
+    }
   }
 
   @Override
