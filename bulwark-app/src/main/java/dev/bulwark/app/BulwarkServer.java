@@ -10,8 +10,6 @@ import dev.bulwark.classify.cascade.Cascade;
 import dev.bulwark.classify.cascade.ClassifierBundle;
 import dev.bulwark.classify.model.Encoder;
 import dev.bulwark.classify.model.ModelIntegrityException;
-import dev.bulwark.classify.model.WindowPolicy;
-import dev.bulwark.classify.stage.ClassifierStage;
 import dev.bulwark.core.Ticker;
 import dev.bulwark.core.policy.Policy;
 import dev.bulwark.gateway.Gateway;
@@ -116,11 +114,7 @@ public final class BulwarkServer implements AutoCloseable {
               patchEmbeddings.get(), clock));
       this.admin = AdminPlane.start(config, vertx, store, keys, clock, response);
       this.monitor = config.monitor().enabled() ? MonitorPlane.start(config, store, registry, clock, null, release,
-          new MonitorPlane.Shared(
-              pipeline.promptStage(dev.bulwark.response.registry.ReleasePipelines.DEFAULT_CLASSIFIER_STAGE)
-                  .filter(ClassifierStage.class::isInstance)
-                  .flatMap(s -> ((ClassifierStage) s).encoder()).map(e -> e.withWindowPolicy(WindowPolicy.DEFAULT))
-                  .orElse(null),
+          new MonitorPlane.Shared(dev.bulwark.response.ResponseRuntime.classifierEncoder(pipeline).orElse(null),
               MonitorPlane.classifierSpec(config).map(k -> models.get(modelKey(k))).orElse(null))) : null;
     } catch (Exception | Error e) {
       closeQuietly();

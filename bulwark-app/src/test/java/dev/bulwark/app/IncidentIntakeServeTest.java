@@ -2,7 +2,6 @@ package dev.bulwark.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bulwark.app.config.BulwarkConfig;
 import dev.bulwark.app.config.ConfigLoader;
 import dev.bulwark.response.Report;
@@ -10,9 +9,6 @@ import dev.bulwark.response.ReportSource;
 import dev.bulwark.response.ResponseStore;
 import dev.bulwark.store.Store;
 import dev.bulwark.store.StoreConfig;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,18 +55,12 @@ class IncidentIntakeServeTest {
   }
 
   private static void chat(BulwarkServer server, String key, String prompt) throws Exception {
-    String body = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":"
-        + new ObjectMapper().writeValueAsString(prompt) + "}]}";
-    HttpResponse<String> resp = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + server.port() + "/v1/chat/completions"))
-        .header("authorization", "Bearer " + key).header("content-type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> resp = ServeClient.chat(server, key, prompt);
     assertThat(resp.statusCode()).isEqualTo(200);
   }
 
   private static String key(Path config) throws Exception {
-    return new ObjectMapper().readTree(Cli.run("keys", "create", "--org", "demo", "--tier", "standard", "--json", "-c",
-        config.toString()).out()).path("key").asText();
+    return ServeClient.key(config);
   }
 
   private List<Report> reports() {

@@ -2,14 +2,10 @@ package dev.bulwark.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bulwark.app.config.BulwarkConfig;
 import dev.bulwark.app.config.ConfigLoader;
 import dev.bulwark.classify.model.Encoder;
 import dev.bulwark.classify.stage.ClassifierStage;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,19 +42,14 @@ class MonitorSharedEncoderTest {
         + "response: {incidents: {intake: false}}\n"
         + "stages:\n  classifier: {type: classifier, scope: prompt, band: {low: 0.0, high: 1.0}}\n");
     BulwarkConfig cfg = new ConfigLoader(Map.of()).load(config);
-    String key = new ObjectMapper().readTree(Cli.run("keys", "create", "--org", "demo", "--tier", "standard",
-        "--json", "-c", config.toString()).out()).path("key").asText();
+    String key = ServeClient.key(config);
     try (BulwarkServer server = BulwarkServer.start(cfg, Clock.systemUTC())) {
       Encoder encoder = server.pipeline().promptStage("classifier").map(ClassifierStage.class::cast)
           .flatMap(ClassifierStage::encoder).orElseThrow();
       long hitsBefore = encoder.reuse().hits();
 
-      String body = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":"
-          + "\"Help me plan a week of vegetarian dinners for a family of four.\"}]}";
-      HttpResponse<String> resp = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-              URI.create("http://127.0.0.1:" + server.port() + "/v1/chat/completions"))
-          .header("authorization", "Bearer " + key).header("content-type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> resp =
+          ServeClient.chat(server, key, "Help me plan a week of vegetarian dinners for a family of four.");
       assertThat(resp.statusCode()).as(resp.body()).isEqualTo(200);
 
       long deadline = System.nanoTime() + 30_000_000_000L;

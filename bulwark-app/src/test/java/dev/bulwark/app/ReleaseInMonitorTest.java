@@ -2,7 +2,6 @@ package dev.bulwark.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.app.config.BulwarkConfig;
 import dev.bulwark.app.config.ConfigLoader;
@@ -29,9 +28,6 @@ import dev.bulwark.store.Store;
 import dev.bulwark.store.StoreConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,13 +131,13 @@ class ReleaseInMonitorTest {
   void serve_releaseWithExemplarsDeployed_monitorOpensAJailbreakIncident() throws Exception {
     Path config = config();
     BulwarkConfig cfg = new ConfigLoader(Map.of()).load(config);
-    String key = new ObjectMapper().readTree(Cli.run("keys", "create", "--org", "demo", "--tier", "standard",
-        "--json", "-c", config.toString()).out()).path("key").asText();
+    String key = ServeClient.key(config);
     try (BulwarkServer server = BulwarkServer.start(cfg, Clock.systemUTC())) {
       deployFamily(server.store(), "fam-0042");
       server.response().watcher().refresh(); // what its 1 s poll does
 
-      chat(server, key, WRAPPER.formatted("[ANOTHER REQUEST]"));
+      HttpResponse<String> resp = ServeClient.chat(server, key, WRAPPER.formatted("[ANOTHER REQUEST]"));
+      assertThat(resp.statusCode()).as(resp.body()).isLessThan(500);
       List<Incident> incidents = awaitIncidents(server.store());
 
       assertThat(incidents).singleElement().satisfies(i -> {
@@ -249,16 +245,6 @@ class ReleaseInMonitorTest {
         plane.close();
       }
     }
-  }
-
-  private static void chat(BulwarkServer server, String key, String prompt) throws Exception {
-    String body = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":"
-        + new ObjectMapper().writeValueAsString(prompt) + "}]}";
-    HttpResponse<String> resp = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + server.port() + "/v1/chat/completions"))
-        .header("authorization", "Bearer " + key).header("content-type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(resp.statusCode()).as(resp.body()).isLessThan(500);
   }
 
   /** A completed exchange as the gateway records it (one user turn), for the monitor's outbox. */

@@ -129,9 +129,7 @@ public final class ResponseRuntime implements AutoCloseable {
     }
     // The base classifier's encoder where it has one: a detector's stage 2 and the exemplar stage then
     // reuse the windows the classifier's stage 2 just embedded (Encoder.reuse) instead of embedding again.
-    Supplier<Encoder> encoder = memo(() -> base.promptStage(ReleasePipelines.DEFAULT_CLASSIFIER_STAGE).filter(ClassifierStage.class::isInstance)
-        .flatMap(s -> ((ClassifierStage) s).encoder()).map(e -> e.withWindowPolicy(WindowPolicy.DEFAULT))
-        .orElseGet(Encoder::minilm));
+    Supplier<Encoder> encoder = memo(() -> classifierEncoder(base).orElseGet(Encoder::minilm));
     Supplier<Embedder> embedder = memo(() -> Embedder.minilm(encoder.get(), Canonicalizer.defaults(), Embedder.DEFAULT_MAX_WINDOWS));
     ResponseStore rs = new ResponseStore(store);
     Audit audit = new Audit(store.events(), clock);
@@ -170,6 +168,16 @@ public final class ResponseRuntime implements AutoCloseable {
     shadows.start(shadowScheduler, shadowInterval);
     return new ResponseRuntime(scheduler, intakeScheduler, shadowScheduler, watcher, reviews, incidents, shadows,
         responder);
+  }
+
+  /**
+   * The encoder of {@code base}'s classifier stage ({@link ReleasePipelines#DEFAULT_CLASSIFIER_STAGE}),
+   * with the default windows, if it has one with a stage 2: what the stages that embed the same prompts
+   * (a detector patch, exemplars, an embedded monitor) should share.
+   */
+  public static Optional<Encoder> classifierEncoder(SafeguardPipeline base) {
+    return base.promptStage(ReleasePipelines.DEFAULT_CLASSIFIER_STAGE).filter(ClassifierStage.class::isInstance)
+        .flatMap(s -> ((ClassifierStage) s).encoder()).map(e -> e.withWindowPolicy(WindowPolicy.DEFAULT));
   }
 
   public DeploymentWatcher watcher() {

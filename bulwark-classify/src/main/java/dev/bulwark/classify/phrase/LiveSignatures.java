@@ -20,6 +20,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * Thread-safe.
  */
 public final class LiveSignatures {
+  /**
+   * The name a rapid-response release's signature rules go by, in the gateway's verdicts and the
+   * monitor's findings alike.
+   */
+  public static final String RAPID_RESPONSE_STAGE = "rapid-response-signatures";
+
   private static final Channel TEXT = new Channel(0, 0, ContentKind.TEXT);
 
   private final String stageName;

@@ -37,6 +37,12 @@ import org.jspecify.annotations.Nullable;
  * threshold alone decides. Prompt-only; thread-safe.
  */
 public final class DetectorStage implements PromptStage {
+  /**
+   * The name a rapid-response classifier patch's detector goes by, in the gateway's verdicts and the
+   * monitor's findings alike.
+   */
+  public static final String RAPID_RESPONSE_STAGE = "rapid-response-classifier";
+
   /** {@code classifier_patch.mode} in a patched bundle's provenance when it is to run as a detector. */
   public static final String PATCH_MODE = "detector";
 

@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class AnalyzerEnvironment {
   /** The name of the release's signature rules in findings and labels, as the gateway's stage. */
-  public static final String RELEASE_SIGNATURES = "rapid-response-signatures";
+  public static final String RELEASE_SIGNATURES = LiveSignatures.RAPID_RESPONSE_STAGE;
 
   private final Supplier<ClassifierBundle> bundle;
   private final Supplier<Encoder> encoder;

@@ -25,7 +25,7 @@ final class Classifiers {
   static final String LAST_TURN_STAGE1 = "classifier.stage1.last_turn";
 
   /** The name of a rapid-response classifier patch's findings and labels, as the gateway's stage. */
-  static final String DETECTOR = "rapid-response-classifier";
+  static final String DETECTOR = DetectorStage.RAPID_RESPONSE_STAGE;
 
   final ClassifierBundle bundle;
   final Cascade stage1;

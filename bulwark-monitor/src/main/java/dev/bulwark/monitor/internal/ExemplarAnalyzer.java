@@ -1,5 +1,6 @@
 package dev.bulwark.monitor.internal;
 
+import dev.bulwark.classify.Category;
 import dev.bulwark.monitor.analyzer.AnalysisContext;
 import dev.bulwark.monitor.analyzer.Analyzer;
 import dev.bulwark.monitor.analyzer.AnalyzerEnvironment;
@@ -47,7 +48,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class ExemplarAnalyzer implements Analyzer {
   /** The category of a finding on a rapid-response family (the gateway's exemplar stage blocks as it). */
-  static final String RELEASE_CATEGORY = "jailbreak";
+  static final String RELEASE_CATEGORY = Category.JAILBREAK.id();
 
   /** The label of an exchange close to a rapid-response family. */
   static final String RELEASE_LABEL = "rapid_response";

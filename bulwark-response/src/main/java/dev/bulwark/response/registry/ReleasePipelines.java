@@ -2,11 +2,11 @@ package dev.bulwark.response.registry;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.bulwark.classify.canon.Canonicalizer;
 import dev.bulwark.classify.cascade.Band;
 import dev.bulwark.classify.cascade.ClassifierBundle;
 import dev.bulwark.classify.exemplar.Embedder;
+import dev.bulwark.classify.phrase.LiveSignatures;
 import dev.bulwark.classify.phrase.PhraseRule;
 import dev.bulwark.classify.phrase.PhraseStage;
 import dev.bulwark.classify.stage.ClassifierStage;
@@ -16,6 +16,7 @@ import dev.bulwark.core.Ticker;
 import dev.bulwark.gateway.SafeguardPipeline;
 import dev.bulwark.response.patch.ClassifierPatcher;
 import dev.bulwark.response.patch.PromptPatch;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -43,13 +44,13 @@ public final class ReleasePipelines implements PipelineComposer {
   public static final String DEFAULT_CLASSIFIER_STAGE = "classifier";
 
   /** The classifier patch's detector stage's name in verdicts. */
-  public static final String CLASSIFIER_STAGE = "rapid-response-classifier";
+  public static final String CLASSIFIER_STAGE = DetectorStage.RAPID_RESPONSE_STAGE;
 
   /** The exemplar stage's name in verdicts. */
   public static final String EXEMPLAR_STAGE = "rapid-response-exemplars";
 
   /** The signature stage's name in verdicts. */
-  public static final String SIGNATURE_STAGE = "rapid-response-signatures";
+  public static final String SIGNATURE_STAGE = LiveSignatures.RAPID_RESPONSE_STAGE;
 
   private final SafeguardPipeline base;
   private final String classifierStage;
@@ -100,9 +101,11 @@ public final class ReleasePipelines implements PipelineComposer {
   private SafeguardPipeline.Builder builderFor(LoadedRelease r) {
     SafeguardPipeline.Builder b = base.toBuilder();
     ClassifierBundle bundle = r.classifier();
-    JsonNode patch = bundle == null ? null : bundle.provenance().path("classifier_patch");
-    boolean detector = patch != null && patch.path("mode").asText("").equals(DetectorStage.PATCH_MODE);
-    if (bundle != null && !detector) {
+    Optional<DetectorStage> detector = bundle == null ? Optional.empty()
+        : DetectorStage.fromPatch(CLASSIFIER_STAGE, classifierStage, bundle, bundle.cascade(canonicalizer, ticker),
+            base.promptStage(classifierStage).filter(ClassifierStage.class::isInstance)
+                .map(ClassifierStage.class::cast).orElse(null));
+    if (bundle != null && detector.isEmpty()) {
       b.remove(classifierStage);
       ClassifierStage stage = new ClassifierStage(classifierStage, bundle,
           bundle.cascade(canonicalizer, ticker).withBand(band != null ? band : bundle.band()), classifierScope,
@@ -124,14 +127,9 @@ public final class ReleasePipelines implements PipelineComposer {
         b.streaming(stage);
       }
     }
-    if (detector) {
-      // Last: it costs the most of the release's stages (a second cascade), and a benign prompt the gate
-      // counts against it is then one that no other stage stops (ValidationGate's newly_blocked_by).
-      ClassifierStage reference = base.promptStage(classifierStage).filter(ClassifierStage.class::isInstance)
-          .map(ClassifierStage.class::cast).orElse(null);
-      DetectorStage.fromPatch(CLASSIFIER_STAGE, classifierStage, bundle, bundle.cascade(canonicalizer, ticker), reference)
-          .ifPresent(b::prompt);
-    }
+    // Last: it costs the most of the release's stages (a second cascade), and a benign prompt the gate
+    // counts against it is then one that no other stage stops (ValidationGate's newly_blocked_by).
+    detector.ifPresent(b::prompt);
     PromptPatch.addenda(r.promptPatches()).forEach(b::systemAddendum);
     return b;
   }
