@@ -9,6 +9,11 @@ import org.jspecify.annotations.Nullable;
  * sides and rightly refuses. Cut at line breaks, quotes, brackets (an instruction in parentheses after
  * the payload), a colon or a sentence end followed by a space, each part is judged on its own: a part that decodes to clearly more English is replaced, the rest is
  * kept as it is. Each character belongs to one part, so the work stays linear.
+ *
+ * <p>When no part decodes, the parts are cut once more at commas next to a space: a payload joined to
+ * a plain preface by a comma ("For a screenplay, &lt;payload&gt;") is one part with the preface, which
+ * reads as half English either way. Only then, because finer parts are shorter and judged on fewer
+ * words: a payload that decodes whole keeps its commas. At most twice the work, still linear.
  */
 final class Segments {
   /** Parts shorter than this are never decoded: too few letters to tell English from noise. */
@@ -22,6 +27,12 @@ final class Segments {
    */
   static Decoder.@Nullable Decoded decodeEach(
       String text, Work work, Function<String, Decoder.@Nullable Decoded> decodePart) {
+    Decoder.@Nullable Decoded coarse = decodeParts(text, work, decodePart, false);
+    return coarse != null || !hasCommaBreak(text) ? coarse : decodeParts(text, work, decodePart, true);
+  }
+
+  private static Decoder.@Nullable Decoded decodeParts(
+      String text, Work work, Function<String, Decoder.@Nullable Decoded> decodePart, boolean commas) {
     int n = text.length();
     @Nullable StringBuilder out = null;
     @Nullable String name = null;
@@ -29,7 +40,7 @@ final class Segments {
     int start = 0;
     boolean split = false;
     for (int i = 0; i <= n; i++) {
-      boolean end = i == n || isBreak(text, i);
+      boolean end = i == n || isBreak(text, i) || commas && isCommaBreak(text, i);
       if (!end) {
         continue;
       }
@@ -63,6 +74,25 @@ final class Segments {
     }
     out.append(text, copied, n);
     return new Decoder.Decoded(name, out.toString());
+  }
+
+  private static boolean hasCommaBreak(String text) {
+    for (int i = text.indexOf(','); i >= 0; i = text.indexOf(',', i + 1)) {
+      if (isCommaBreak(text, i)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A comma with a space on either side: after a word ({@code "scientist, "}) or, in words spelled
+   * backwards, before one ({@code "gniwollof ,liame"}).
+   */
+  private static boolean isCommaBreak(String text, int i) {
+    return text.charAt(i) == ','
+        && (i + 1 < text.length() && Character.isWhitespace(text.charAt(i + 1))
+            || i > 0 && Character.isWhitespace(text.charAt(i - 1)));
   }
 
   /** Whether the character at {@code i} ends a part (and belongs to none). */
