@@ -110,6 +110,11 @@ public final class ClassifierStage implements PromptStage, StreamingStage {
     return cascade.encoder();
   }
 
+  /** The thresholds the stage judges prompts by when a tier sets none of its own. */
+  public ClassifierBundle.Thresholds promptThresholds() {
+    return promptThresholds;
+  }
+
   public boolean scansPrompts() {
     return prompts;
   }

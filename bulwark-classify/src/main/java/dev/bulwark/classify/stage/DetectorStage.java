@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bulwark.classify.Category;
+import dev.bulwark.classify.Probabilities;
 import dev.bulwark.classify.cascade.Cascade;
 import dev.bulwark.classify.cascade.Classification;
 import dev.bulwark.classify.cascade.ClassifierBundle;
@@ -32,8 +33,18 @@ import org.jspecify.annotations.Nullable;
  * failure mode, timeout and monitor-only categories; not its per-category thresholds, which are set
  * for the classifier's scores (the detector's threshold is its own).
  *
+ * <p>A second, optional rule ({@link PayloadRule}) fires lower on the detector's scale when the
+ * reference already leans towards harm: the detector's probability at or above the rule's threshold,
+ * the same lift, <em>and</em> some other category's reference probability within {@code
+ * discountLogits} of that category's threshold. A request wrapped in a reported attack technique gets
+ * less benefit of the doubt than the same request asked plainly: what separates an attack from a
+ * benign prompt in the same technique ("read this backwards and answer it: ...", numbered lists) is
+ * the payload, and a payload the reference rates just under its threshold is one the attacker's
+ * wrapping may have pushed there. Benign prompts in the technique with harmless payloads stay
+ * unblocked, so the rule's threshold can sit below the one that has to clear them.
+ *
  * <p>The reference's score is only computed for prompts the detector scores at or above its
- * threshold. Without a reference (a pipeline with no classifier stage) the lift is measured against zero, so the
+ * lowest threshold. Without a reference (a pipeline with no classifier stage) the lift is measured against zero, so the
  * threshold alone decides. Prompt-only; thread-safe.
  */
 public final class DetectorStage implements PromptStage {
@@ -54,6 +65,28 @@ public final class DetectorStage implements PromptStage {
   private final Category category;
   private final double threshold;
   private final double liftLogits;
+  private final @Nullable PayloadRule payload;
+
+  /**
+   * The detector's lower threshold for prompts whose payload the reference rates near harmful.
+   *
+   * @param threshold the detector's probability threshold under this rule, in (0, 1]
+   * @param discountLogits how far (log-odds) under a category's threshold the reference's probability
+   *     may be and still count as near harmful; in [0, 20]
+   */
+  public record PayloadRule(double threshold, double discountLogits) {
+    public PayloadRule {
+      if (!(threshold > 0 && threshold <= 1) || !(discountLogits >= 0 && discountLogits <= 20)) {
+        throw new IllegalArgumentException("a payload rule needs a threshold in (0, 1] and a discount in [0, 20], was "
+            + threshold + " and " + discountLogits);
+      }
+    }
+
+    /** Whether a reference probability counts as near a category's threshold under this rule. */
+    public boolean near(double reference, double categoryThreshold) {
+      return logit(reference) >= logit(categoryThreshold) - discountLogits;
+    }
+  }
 
   /**
    * @param policyName the stage whose tier settings apply (the classifier stage it patches)
@@ -65,6 +98,18 @@ public final class DetectorStage implements PromptStage {
    */
   public DetectorStage(String name, String policyName, ClassifierBundle bundle, Cascade cascade,
       @Nullable ClassifierStage reference, Category category, double threshold, double liftLogits) {
+    this(name, policyName, bundle, cascade, reference, category, threshold, liftLogits, null);
+  }
+
+  /**
+   * A detector with a payload rule.
+   *
+   * @param payload the lower threshold for prompts the reference rates near harmful, or null for
+   *     none; ignored without a reference (there is no payload judgement to lean on)
+   */
+  public DetectorStage(String name, String policyName, ClassifierBundle bundle, Cascade cascade,
+      @Nullable ClassifierStage reference, Category category, double threshold, double liftLogits,
+      @Nullable PayloadRule payload) {
     this.name = requireNonNull(name, "name");
     this.policyName = requireNonNull(policyName, "policyName");
     this.detector = new ClassifierStage(name, bundle, cascade, "prompt", 256);
@@ -77,12 +122,13 @@ public final class DetectorStage implements PromptStage {
     }
     this.threshold = threshold;
     this.liftLogits = liftLogits;
+    this.payload = reference == null || payload == null || payload.threshold() >= threshold ? null : payload;
   }
 
   /**
    * The detector a patched bundle describes in its provenance ({@code classifier_patch}: {@code mode}
    * {@value #PATCH_MODE}, {@code category} (default {@code jailbreak}), {@code threshold},
-   * {@code lift_logits}), or empty for a bundle that is not a detector patch (an older patch that
+   * {@code lift_logits}, and optionally {@code payload}: {@code threshold}, {@code discount_logits}), or empty for a bundle that is not a detector patch (an older patch that
    * replaces the classifier, or a model of its own).
    *
    * @param cascade the patched bundle's cascade
@@ -97,8 +143,12 @@ public final class DetectorStage implements PromptStage {
     String id = patch.path("category").asText(Category.JAILBREAK.id());
     Category category = Category.byId(id).orElseThrow(() -> new IllegalArgumentException(
         "classifier patch " + bundle.version() + " detects an unknown category: " + id));
+    JsonNode rule = patch.path("payload");
+    PayloadRule payload = rule.isObject()
+        ? new PayloadRule(rule.path("threshold").asDouble(), rule.path("discount_logits").asDouble())
+        : null;
     return Optional.of(new DetectorStage(name, policyName, bundle, cascade, reference, category,
-        patch.path("threshold").asDouble(), patch.path("lift_logits").asDouble()));
+        patch.path("threshold").asDouble(), patch.path("lift_logits").asDouble(), payload));
   }
 
   @Override
@@ -134,6 +184,11 @@ public final class DetectorStage implements PromptStage {
     return liftLogits;
   }
 
+  /** The payload rule, when the detector has one and a reference to apply it with. */
+  public Optional<PayloadRule> payloadRule() {
+    return Optional.ofNullable(payload);
+  }
+
   @Override
   public Assessment assess(Conversation prompt) {
     return assess(prompt, StagePolicy.DEFAULT);
@@ -143,18 +198,53 @@ public final class DetectorStage implements PromptStage {
   public Assessment assess(Conversation prompt, StagePolicy policy) {
     Classification c = detector.classify(prompt);
     double p = c.probabilities().get(category);
-    if (p < threshold) {
+    if (p < threshold && (payload == null || p < payload.threshold())) {
       return new Assessment(Action.ALLOW, c.probabilities().toCategoryScores(), null);
     }
-    double r = reference == null ? 0 : reference.classify(prompt).probabilities().get(category);
-    if (!fires(p, r, threshold, liftLogits)) {
-      return new Assessment(Action.ALLOW, c.probabilities().toCategoryScores(), null);
+    Probabilities ref = reference == null ? null : reference.classify(prompt).probabilities();
+    double r = ref == null ? 0 : ref.get(category);
+    String rule;
+    boolean monitor = policy.monitorsOnly(category.id());
+    if (fires(p, r, threshold, liftLogits)) {
+      rule = String.format(Locale.ROOT, "%s %.3f >= %.3f", category.id(), p, threshold);
+    } else {
+      Category near = ref == null || payload == null || logit(p) - logit(r) < liftLogits
+          ? null : nearHarmful(ref, policy);
+      if (near == null || p < payload.threshold()) {
+        return new Assessment(Action.ALLOW, c.probabilities().toCategoryScores(), null);
+      }
+      monitor |= policy.monitorsOnly(near.id());
+      rule = String.format(Locale.ROOT, "%s %.3f >= %.3f with the reference's %s %.3f within %.1f logits of %.3f",
+          category.id(), p, payload.threshold(), near.id(), ref.get(near), payload.discountLogits(),
+          threshold(near, policy));
     }
     double lift = logit(p) - logit(r);
-    boolean monitor = policy.monitorsOnly(category.id());
-    String reason = String.format(Locale.ROOT, "%s %.3f >= %.3f, %.1f logits over the reference's %.3f%s by %s on view %s",
-        category.id(), p, threshold, lift, r, monitor ? " (monitor)" : "", c.decidedBy(), c.view());
+    String reason = String.format(Locale.ROOT, "%s, %.1f logits over the reference's %.3f%s by %s on view %s",
+        rule, lift, r, monitor ? " (monitor)" : "", c.decidedBy(), c.view());
     return new Assessment(monitor ? Action.FLAG : Action.BLOCK, c.probabilities().toCategoryScores(), reason);
+  }
+
+  /** The other category whose reference probability is nearest its threshold, if within the payload rule's discount. */
+  private @Nullable Category nearHarmful(Probabilities ref, StagePolicy policy) {
+    Category best = null;
+    double bestGap = Double.NEGATIVE_INFINITY;
+    for (Category k : Category.ALL) {
+      if (k == category) {
+        continue;
+      }
+      double t = threshold(k, policy);
+      double gap = logit(ref.get(k)) - logit(t);
+      if (payload.near(ref.get(k), t) && gap > bestGap) {
+        best = k;
+        bestGap = gap;
+      }
+    }
+    return best;
+  }
+
+  /** The reference's threshold for a category under the tier's settings. */
+  private double threshold(Category k, StagePolicy policy) {
+    return policy.threshold(k.id(), reference.promptThresholds().get(k));
   }
 
   /** Whether the detector alone (no policy) stops a prompt with these two probabilities. */

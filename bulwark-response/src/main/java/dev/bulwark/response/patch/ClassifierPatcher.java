@@ -103,15 +103,22 @@ public final class ClassifierPatcher {
    *     when the gate refuses the first for benign false positives (its threshold is {@code
    *     fallbackMarginLogits - marginLogits} above the first's, also when that is the floor); at least
    *     {@code marginLogits}
+   * @param payloadDiscountLogits the detector's payload rule ({@link DetectorStage.PayloadRule}): how far
+   *     (log-odds) under a category's threshold the reference's probability may be for the prompt to
+   *     count as near harmful; 0 for no payload rule; in [0, 20]
+   * @param payloadFloor the payload rule's threshold is never below this detector probability; in
+   *     (0, 1]
    * @param seed the sample and order seed
    * @param stage2 how the prompt stage-2 head is fine-tuned, or null to keep the deployed head
    */
   public record Settings(int replay, int epochs, double learningRate, int attackRepeat, double liftLogits,
-      double marginLogits, double fallbackMarginLogits, long seed, @Nullable Stage2 stage2) {
+      double marginLogits, double fallbackMarginLogits, double payloadDiscountLogits, double payloadFloor, long seed,
+      @Nullable Stage2 stage2) {
     public Settings {
       if (replay < 0 || epochs < 1 || epochs > 100 || !(learningRate > 0 && learningRate <= 10) || attackRepeat < 1
           || !(liftLogits >= 0 && liftLogits <= 20) || !(marginLogits >= 0 && marginLogits <= 20)
-          || !(fallbackMarginLogits >= marginLogits && fallbackMarginLogits <= 20)) {
+          || !(fallbackMarginLogits >= marginLogits && fallbackMarginLogits <= 20)
+          || !(payloadDiscountLogits >= 0 && payloadDiscountLogits <= 20) || !(payloadFloor > 0 && payloadFloor <= 1)) {
         throw new IllegalArgumentException("invalid classifier patch settings: " + this);
       }
     }
@@ -119,21 +126,30 @@ public final class ClassifierPatcher {
     /**
      * 6000 replayed, 5 epochs, step 1.0, attacks three times, a lift of 2 logits (odds 7.4 times the
      * reference's) and a threshold 1 logit above the highest benign calibration score that passes the
-     * lift (2 logits for the stricter detector), seed 1; stage 2 with {@link Stage2#defaults()}.
+     * lift (2 logits for the stricter detector), a payload rule for prompts the reference rates within
+     * 1.5 logits of a category's threshold, never below a detector probability of 0.4, seed 1; stage 2
+     * with {@link Stage2#defaults()}.
      */
     public static Settings defaults() {
-      return new Settings(6000, 5, 1.0, 3, 2.0, 1.0, 2.0, 1L, Stage2.defaults());
+      return new Settings(6000, 5, 1.0, 3, 2.0, 1.0, 2.0, 1.5, 0.4, 1L, Stage2.defaults());
     }
 
     /** These settings with another stage-2 recipe, or null to keep the deployed stage-2 head. */
     public Settings withStage2(@Nullable Stage2 s) {
       return new Settings(replay, epochs, learningRate, attackRepeat, liftLogits, marginLogits, fallbackMarginLogits,
-          seed, s);
+          payloadDiscountLogits, payloadFloor, seed, s);
     }
 
     /** These settings with another lift and threshold margins (log-odds): the detector's and the stricter one's. */
     public Settings withDetector(double lift, double margin, double fallbackMargin) {
-      return new Settings(replay, epochs, learningRate, attackRepeat, lift, margin, fallbackMargin, seed, stage2);
+      return new Settings(replay, epochs, learningRate, attackRepeat, lift, margin, fallbackMargin,
+          payloadDiscountLogits, payloadFloor, seed, stage2);
+    }
+
+    /** These settings with another payload rule: its discount (0: none) and its floor. */
+    public Settings withPayloadRule(double discountLogits, double floor) {
+      return new Settings(replay, epochs, learningRate, attackRepeat, liftLogits, marginLogits, fallbackMarginLogits,
+          discountLogits, floor, seed, stage2);
     }
   }
 
@@ -390,17 +406,37 @@ public final class ClassifierPatcher {
     double[] newJailbreak = column(newScores, DETECTED);
     double t = detectorThreshold(refFlags, refJailbreak, newJailbreak, settings.liftLogits(), settings.marginLogits());
     // The stricter detector sits the difference of the margins above the first, at the floor too.
-    double strict = Math.min(1.0, sigmoid(DetectorStage.logit(t) + settings.fallbackMarginLogits()
-        - settings.marginLogits()));
+    double raise = settings.fallbackMarginLogits() - settings.marginLogits();
+    double strict = Math.min(1.0, sigmoid(DetectorStage.logit(t) + raise));
+    // The payload rule: the same placement among the benign prompts the reference rates near harmful.
+    DetectorStage.PayloadRule rule = null;
+    DetectorStage.PayloadRule strictRule = null;
+    boolean[] near = new boolean[benign.size()];
+    if (settings.payloadDiscountLogits() > 0) {
+      DetectorStage.PayloadRule probe = new DetectorStage.PayloadRule(1.0, settings.payloadDiscountLogits());
+      for (int i = 0; i < near.length; i++) {
+        for (Category c : Category.ALL) {
+          near[i] |= c != DETECTED && probe.near(refScores[i][c.ordinal()], ref.promptThresholds().get(c));
+        }
+      }
+      double pt = payloadThreshold(refFlags, near, refJailbreak, newJailbreak, settings.liftLogits(),
+          settings.marginLogits(), settings.payloadFloor());
+      if (pt < t) {
+        rule = new DetectorStage.PayloadRule(pt, settings.payloadDiscountLogits());
+      }
+      double spt = Math.min(1.0, sigmoid(DetectorStage.logit(pt) + raise));
+      if (spt < strict) {
+        strictRule = new DetectorStage.PayloadRule(spt, settings.payloadDiscountLogits());
+      }
+    }
     nb.promptThresholds(new ClassifierBundle.Thresholds(1.0, Map.of(DETECTED, t)));
     int before = 0;
     int union = 0;
     int unionStrict = 0;
     for (int i = 0; i < benign.size(); i++) {
       before += refFlags[i] ? 1 : 0;
-      union += refFlags[i] || DetectorStage.fires(newJailbreak[i], refJailbreak[i], t, settings.liftLogits()) ? 1 : 0;
-      unionStrict += refFlags[i] || DetectorStage.fires(newJailbreak[i], refJailbreak[i], strict, settings.liftLogits())
-          ? 1 : 0;
+      union += refFlags[i] || fires(newJailbreak[i], refJailbreak[i], near[i], t, rule) ? 1 : 0;
+      unionStrict += refFlags[i] || fires(newJailbreak[i], refJailbreak[i], near[i], strict, strictRule) ? 1 : 0;
     }
     double fpr0 = benign.isEmpty() ? 0 : (double) before / benign.size();
     double fpr1 = benign.isEmpty() ? 0 : (double) union / benign.size();
@@ -431,6 +467,7 @@ public final class ClassifierPatcher {
     patch.put("lift_logits", settings.liftLogits());
     patch.put("margin_logits", settings.marginLogits());
     patch.put("fallback_margin_logits", settings.fallbackMarginLogits());
+    putPayloadRule(patch, rule, settings.payloadFloor());
     patch.put("benign_calibration", benign.size());
     patch.put("benign_fpr_before", fpr0);
     patch.put("benign_fpr_after", fpr1);
@@ -441,6 +478,7 @@ public final class ClassifierPatcher {
       patch.put("threshold", strict);
       patch.put("benign_fpr_after", fprStrict);
       patch.put("stricter_than", bundle.digest());
+      putPayloadRule(patch, strictRule, settings.payloadFloor());
       nb.promptThresholds(new ClassifierBundle.Thresholds(1.0, Map.of(DETECTED, strict)));
       stricter = new Stricter(nb.toArchive(p).toBytes(), strict);
     }
@@ -675,6 +713,42 @@ public final class ClassifierPatcher {
     return out;
   }
 
+  private boolean fires(double detector, double reference, boolean nearHarmful, double threshold,
+      DetectorStage.@Nullable PayloadRule rule) {
+    return DetectorStage.fires(detector, reference, threshold, settings.liftLogits())
+        || rule != null && nearHarmful && DetectorStage.fires(detector, reference, rule.threshold(), settings.liftLogits());
+  }
+
+  private static void putPayloadRule(ObjectNode patch, DetectorStage.@Nullable PayloadRule rule, double floor) {
+    patch.remove("payload");
+    if (rule != null) {
+      patch.putObject("payload").put("threshold", rule.threshold()).put("discount_logits", rule.discountLogits())
+          .put("floor", floor);
+    }
+  }
+
+  /**
+   * The payload rule's threshold: {@link #detectorThreshold}'s placement among only the benign prompts
+   * the reference rates near harmful ({@code nearHarmful}), never below {@code floor}. Few benign
+   * calibration prompts are near harmful and lifted, so the highest of them says little about the
+   * other half's: the floor is what keeps the rule from firing on the detector's noise (the detector
+   * rates most benign prompts under 0.1; docs/response.md shows what lower floors cost).
+   */
+  static double payloadThreshold(boolean[] referenceFlags, boolean[] nearHarmful, double[] reference,
+      double[] detector, double liftLogits, double marginLogits, double floor) {
+    if (nearHarmful.length != referenceFlags.length) {
+      throw new IllegalArgumentException("scores of different sets: " + referenceFlags.length + " and "
+          + nearHarmful.length);
+    }
+    boolean[] excluded = new boolean[referenceFlags.length];
+    for (int i = 0; i < excluded.length; i++) {
+      excluded[i] = referenceFlags[i] || !nearHarmful[i];
+    }
+    double highest = highestLifted(excluded, reference, detector, liftLogits);
+    double t = highest == 0 ? 0 : sigmoid(DetectorStage.logit(highest) + marginLogits);
+    return Math.min(1.0, Math.max(floor, t));
+  }
+
   /**
    * The detector's threshold: {@code marginLogits} (log-odds) above the highest detector score among
    * the benign prompts the reference does not flag and the detector lifts by at least {@code
@@ -689,14 +763,20 @@ public final class ClassifierPatcher {
       throw new IllegalArgumentException("scores of different sets: " + referenceFlags.length + ", " + reference.length
           + " and " + detector.length);
     }
+    double highest = highestLifted(referenceFlags, reference, detector, liftLogits);
+    double t = highest == 0 ? 0 : sigmoid(DetectorStage.logit(highest) + marginLogits);
+    return Math.min(1.0, Math.max(MIN_DETECTOR_THRESHOLD, t));
+  }
+
+  /** The highest detector score among the prompts not excluded whose detector score is lifted enough; 0 if none. */
+  private static double highestLifted(boolean[] excluded, double[] reference, double[] detector, double liftLogits) {
     double highest = 0;
     for (int i = 0; i < detector.length; i++) {
-      if (!referenceFlags[i] && DetectorStage.logit(detector[i]) - DetectorStage.logit(reference[i]) >= liftLogits) {
+      if (!excluded[i] && DetectorStage.logit(detector[i]) - DetectorStage.logit(reference[i]) >= liftLogits) {
         highest = Math.max(highest, detector[i]);
       }
     }
-    double t = highest == 0 ? 0 : sigmoid(DetectorStage.logit(highest) + marginLogits);
-    return Math.min(1.0, Math.max(MIN_DETECTOR_THRESHOLD, t));
+    return highest;
   }
 
   private static List<TrainingText> sample(List<TrainingText> texts, int max, long seed) {
