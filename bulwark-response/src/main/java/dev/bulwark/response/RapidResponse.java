@@ -478,7 +478,8 @@ public final class RapidResponse {
       }
       audit.record("response.classifier.patched", Json.object().put("family", familyId).put("artifact", classifierId)
           .put("actor", options.actor()).put("threshold", cp.threshold()).put("benign_fpr_before", cp.benignFprBefore())
-          .put("benign_fpr_after", cp.benignFprAfter()).put("stage2_requested", options.stage2()).set("stage2", s2n));
+          .put("benign_fpr_after", cp.benignFprAfter()).put("stage2_requested", options.stage2())
+          .put("payload_threshold", cp.payloadRule() == null ? null : cp.payloadRule().threshold()).set("stage2", s2n));
       timings.put("classifier_stage2", s2.seconds());
     }
     timings.put("classifier", seconds(t));

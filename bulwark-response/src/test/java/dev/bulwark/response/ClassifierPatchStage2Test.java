@@ -219,6 +219,15 @@ class ClassifierPatchStage2Test {
     assertThat(p.path("mode").asText()).isEqualTo(ClassifierPatcher.DETECTOR_MODE);
     assertThat(detector.threshold()).isEqualTo(p.path("threshold").asDouble()).isBetween(0.5, 1.0);
     assertThat(detector.liftLogits()).isEqualTo(2.0);
+    JsonNode rule = p.path("payload");
+    if (rule.isObject()) {
+      assertThat(detector.payloadRule()).as("the payload rule the patch placed").contains(new DetectorStage.PayloadRule(
+          rule.path("threshold").asDouble(), rule.path("discount_logits").asDouble()));
+      assertThat(rule.path("threshold").asDouble()).isGreaterThanOrEqualTo(rule.path("floor").asDouble())
+          .isLessThan(detector.threshold());
+    } else {
+      assertThat(detector.payloadRule()).isEmpty();
+    }
     assertThat(detector.policyName()).as("tier settings for the classifier apply to its patch").isEqualTo("classifier");
 
     // Every harmful pool request the base blocks stays blocked: the detector only adds blocks.

@@ -215,9 +215,11 @@ public final class ClassifierPatcher {
    * @param stage2 what became of the prompt stage-2 head
    * @param stricter the same detector at the stricter threshold ({@link Settings#fallbackMarginLogits()}),
    *     or null when that is the same threshold
+   * @param payloadRule the detector's payload rule, or null when it has none
    */
   public record Result(byte[] archive, ClassifierBundle bundle, double threshold, double benignFprBefore,
-      double benignFprAfter, Stage2Outcome stage2, @Nullable Stricter stricter) {}
+      double benignFprAfter, Stage2Outcome stage2, @Nullable Stricter stricter,
+      DetectorStage.@Nullable PayloadRule payloadRule) {}
 
   /** The stricter detector: its archive and threshold. */
   public record Stricter(byte[] archive, double threshold) {
@@ -482,7 +484,7 @@ public final class ClassifierPatcher {
       nb.promptThresholds(new ClassifierBundle.Thresholds(1.0, Map.of(DETECTED, strict)));
       stricter = new Stricter(nb.toArchive(p).toBytes(), strict);
     }
-    return new Result(bytes, bundle, t, fpr0, fpr1, stage2, stricter);
+    return new Result(bytes, bundle, t, fpr0, fpr1, stage2, stricter, rule);
   }
 
   /**

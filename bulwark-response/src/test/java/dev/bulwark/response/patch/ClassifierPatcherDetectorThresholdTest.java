@@ -51,6 +51,46 @@ class ClassifierPatcherDetectorThresholdTest {
   }
 
   @Test
+  void payloadThreshold_onlyPromptsNearHarmful_placedAmongThemAboveTheFloor() {
+    // 0: the highest lifted score, but its payload is not near harmful (ignored); 1: near harmful,
+    // lifted from 0.05 to 0.7: the highest that counts; 2: near harmful, not lifted.
+    boolean[] flags = new boolean[3];
+    boolean[] near = {false, true, true};
+    double[] reference = {0.01, 0.05, 0.6};
+    double[] detector = {0.9, 0.7, 0.65};
+
+    double t = ClassifierPatcher.payloadThreshold(flags, near, reference, detector, 2.0, 1.0, 0.4);
+
+    assertThat(t).isCloseTo(sigmoid(DetectorStage.logit(0.7) + 1.0), within(1e-12));
+    assertThat(ClassifierPatcher.payloadThreshold(flags, near, reference, detector, 2.0, 1.0, 0.95))
+        .as("never below the floor").isEqualTo(0.95);
+    assertThat(ClassifierPatcher.payloadThreshold(flags, new boolean[3], reference, detector, 2.0, 1.0, 0.4))
+        .as("no benign prompt near harmful: the floor").isEqualTo(0.4);
+    assertThat(ClassifierPatcher.payloadThreshold(new boolean[] {false, true, false}, near, reference, detector, 2.0,
+        1.0, 0.4)).as("one the reference flags is not the detector's to add").isEqualTo(0.4);
+  }
+
+  @Test
+  void payloadThreshold_differentLengths_throws() {
+    assertThatThrownBy(() -> ClassifierPatcher.payloadThreshold(new boolean[3], new boolean[2], new double[3],
+        new double[3], 1, 1, 0.4)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3 and 2");
+  }
+
+  @Test
+  void settings_payloadRuleOutOfRange_refused() {
+    assertThatThrownBy(() -> ClassifierPatcher.Settings.defaults().withPayloadRule(-0.5, 0.4))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ClassifierPatcher.Settings.defaults().withPayloadRule(1.5, 0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ClassifierPatcher.Settings.defaults().withPayloadRule(1.5, Double.NaN))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(ClassifierPatcher.Settings.defaults().payloadDiscountLogits()).isEqualTo(1.5);
+    assertThat(ClassifierPatcher.Settings.defaults().payloadFloor()).isEqualTo(0.4);
+    assertThat(ClassifierPatcher.Settings.defaults().withPayloadRule(0, 0.4).payloadDiscountLogits())
+        .as("0: no payload rule").isZero();
+  }
+
+  @Test
   void settings_detectorOutOfRange_refused() {
     assertThatThrownBy(() -> ClassifierPatcher.Settings.defaults().withDetector(-1, 1, 2))
         .isInstanceOf(IllegalArgumentException.class);
