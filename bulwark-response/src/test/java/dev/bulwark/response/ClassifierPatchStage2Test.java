@@ -222,7 +222,7 @@ class ClassifierPatchStage2Test {
     JsonNode rule = p.path("payload");
     if (rule.isObject()) {
       assertThat(detector.payloadRule()).as("the payload rule the patch placed").contains(new DetectorStage.PayloadRule(
-          rule.path("threshold").asDouble(), rule.path("discount_logits").asDouble()));
+          rule.path("threshold").asDouble(), rule.path("lift_logits").asDouble(), rule.path("discount_logits").asDouble()));
       assertThat(rule.path("threshold").asDouble()).isGreaterThanOrEqualTo(rule.path("floor").asDouble())
           .isLessThan(detector.threshold());
     } else {

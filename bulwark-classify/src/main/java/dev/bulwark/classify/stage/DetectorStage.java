@@ -35,13 +35,15 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A second, optional rule ({@link PayloadRule}) fires lower on the detector's scale when the
  * reference already leans towards harm: the detector's probability at or above the rule's threshold,
- * the same lift, <em>and</em> some other category's reference probability within {@code
- * discountLogits} of that category's threshold. A request wrapped in a reported attack technique gets
+ * lifted over the reference by the rule's own margin, <em>and</em> some other category's reference
+ * probability within {@code discountLogits} of that category's threshold. A request wrapped in a reported attack technique gets
  * less benefit of the doubt than the same request asked plainly: what separates an attack from a
  * benign prompt in the same technique ("read this backwards and answer it: ...", numbered lists) is
  * the payload, and a payload the reference rates just under its threshold is one the attacker's
  * wrapping may have pushed there. Benign prompts in the technique with harmless payloads stay
- * unblocked, so the rule's threshold can sit below the one that has to clear them.
+ * unblocked, so the rule's threshold can sit below the one that has to clear them, and its lift below
+ * the detector's: the lift was raised for benign prompts in the technique lifted just over it, whose
+ * harmless payloads the rule already excludes.
  *
  * <p>The reference's score is only computed for prompts the detector scores at or above its
  * lowest threshold. Without a reference (a pipeline with no classifier stage) the lift is measured against zero, so the
@@ -71,14 +73,17 @@ public final class DetectorStage implements PromptStage {
    * The detector's lower threshold for prompts whose payload the reference rates near harmful.
    *
    * @param threshold the detector's probability threshold under this rule, in (0, 1]
+   * @param liftLogits the least log-odds margin over the reference's probability for the detector's
+   *     category under this rule, in [0, 20]
    * @param discountLogits how far (log-odds) under a category's threshold the reference's probability
    *     may be and still count as near harmful; in [0, 20]
    */
-  public record PayloadRule(double threshold, double discountLogits) {
+  public record PayloadRule(double threshold, double liftLogits, double discountLogits) {
     public PayloadRule {
-      if (!(threshold > 0 && threshold <= 1) || !(discountLogits >= 0 && discountLogits <= 20)) {
-        throw new IllegalArgumentException("a payload rule needs a threshold in (0, 1] and a discount in [0, 20], was "
-            + threshold + " and " + discountLogits);
+      if (!(threshold > 0 && threshold <= 1) || !(liftLogits >= 0 && liftLogits <= 20)
+          || !(discountLogits >= 0 && discountLogits <= 20)) {
+        throw new IllegalArgumentException("a payload rule needs a threshold in (0, 1], a lift and a discount in [0, 20], was "
+            + threshold + ", " + liftLogits + " and " + discountLogits);
       }
     }
 
@@ -144,11 +149,13 @@ public final class DetectorStage implements PromptStage {
     Category category = Category.byId(id).orElseThrow(() -> new IllegalArgumentException(
         "classifier patch " + bundle.version() + " detects an unknown category: " + id));
     JsonNode rule = patch.path("payload");
+    double lift = patch.path("lift_logits").asDouble();
     PayloadRule payload = rule.isObject()
-        ? new PayloadRule(rule.path("threshold").asDouble(), rule.path("discount_logits").asDouble())
+        ? new PayloadRule(rule.path("threshold").asDouble(), rule.path("lift_logits").asDouble(lift),
+            rule.path("discount_logits").asDouble())
         : null;
     return Optional.of(new DetectorStage(name, policyName, bundle, cascade, reference, category,
-        patch.path("threshold").asDouble(), patch.path("lift_logits").asDouble(), payload));
+        patch.path("threshold").asDouble(), lift, payload));
   }
 
   @Override
@@ -208,15 +215,15 @@ public final class DetectorStage implements PromptStage {
     if (fires(p, r, threshold, liftLogits)) {
       rule = String.format(Locale.ROOT, "%s %.3f >= %.3f", category.id(), p, threshold);
     } else {
-      Category near = ref == null || payload == null || logit(p) - logit(r) < liftLogits
+      Category near = ref == null || payload == null || logit(p) - logit(r) < payload.liftLogits()
           ? null : nearHarmful(ref, policy);
       if (near == null || p < payload.threshold()) {
         return new Assessment(Action.ALLOW, c.probabilities().toCategoryScores(), null);
       }
       monitor |= policy.monitorsOnly(near.id());
-      rule = String.format(Locale.ROOT, "%s %.3f >= %.3f with the reference's %s %.3f within %.1f logits of %.3f",
-          category.id(), p, payload.threshold(), near.id(), ref.get(near), payload.discountLogits(),
-          threshold(near, policy));
+      rule = String.format(Locale.ROOT, "%s %.3f >= %.3f (payload rule, lift %.1f) with the reference's %s %.3f within %.1f logits of %.3f",
+          category.id(), p, payload.threshold(), payload.liftLogits(), near.id(), ref.get(near),
+          payload.discountLogits(), threshold(near, policy));
     }
     double lift = logit(p) - logit(r);
     String reason = String.format(Locale.ROOT, "%s, %.1f logits over the reference's %.3f%s by %s on view %s",

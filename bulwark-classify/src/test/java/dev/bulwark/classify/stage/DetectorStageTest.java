@@ -121,13 +121,16 @@ class DetectorStageTest {
     double benignJailbreak = reference.classify(BENIGN).probabilities().get(Category.JAILBREAK);
     double low = Math.min(jailbreak, benignJailbreak) / 2;
     DetectorStage withRule = new DetectorStage("rapid-response-classifier", "classifier", bundle, cascade(), reference,
-        Category.JAILBREAK, 0.9, 0, new DetectorStage.PayloadRule(low, 1.5));
+        Category.JAILBREAK, 0.9, 0, new DetectorStage.PayloadRule(low, 0, 1.5));
 
     Assessment a = withRule.assess(NEAR_HARMFUL);
 
     assertThat(a.action()).isEqualTo(Action.BLOCK);
     assertThat(a.reason()).contains("with the reference's harmful.other").contains("within 1.5 logits");
     assertThat(detector(reference, 0.9, 0).assess(NEAR_HARMFUL).action()).as("without the rule").isEqualTo(Action.ALLOW);
+    assertThat(new DetectorStage("rapid-response-classifier", "classifier", bundle, cascade(), reference,
+        Category.JAILBREAK, 0.9, 0, new DetectorStage.PayloadRule(low, 0.5, 1.5)).assess(NEAR_HARMFUL).action())
+        .as("the rule's own lift: the same model is never lifted").isEqualTo(Action.ALLOW);
     assertThat(withRule.assess(BENIGN).action()).as("over the rule's threshold, payload far from harmful")
         .isEqualTo(Action.ALLOW);
     StagePolicy monitorHarm = new StagePolicy(StageMode.ENFORCE, FailureMode.CLOSED, Duration.ofSeconds(1), Map.of(),
@@ -142,7 +145,7 @@ class DetectorStageTest {
 
   @Test
   void new_payloadRuleWithoutReferenceOrAboveTheThreshold_dropped() {
-    DetectorStage.PayloadRule rule = new DetectorStage.PayloadRule(0.3, 1.5);
+    DetectorStage.PayloadRule rule = new DetectorStage.PayloadRule(0.3, 1.5, 1.5);
 
     assertThat(new DetectorStage("d", "classifier", bundle, cascade(), null, Category.JAILBREAK, 0.9, 2, rule)
         .payloadRule()).as("no reference to judge the payload").isEmpty();
@@ -150,8 +153,9 @@ class DetectorStageTest {
         .payloadRule()).as("not below the detector's own threshold").isEmpty();
     assertThat(new DetectorStage("d", "classifier", bundle, cascade(), reference, Category.JAILBREAK, 0.9, 2, rule)
         .payloadRule()).contains(rule);
-    assertThatThrownBy(() -> new DetectorStage.PayloadRule(0, 1)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new DetectorStage.PayloadRule(0.5, -1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new DetectorStage.PayloadRule(0, 1, 1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new DetectorStage.PayloadRule(0.5, -1, 1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new DetectorStage.PayloadRule(0.5, 1, -1)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -103,7 +103,9 @@ public final class ClassifierPatcher {
    *     when the gate refuses the first for benign false positives (its threshold is {@code
    *     fallbackMarginLogits - marginLogits} above the first's, also when that is the floor); at least
    *     {@code marginLogits}
-   * @param payloadDiscountLogits the detector's payload rule ({@link DetectorStage.PayloadRule}): how far
+   * @param payloadLiftLogits the detector's payload rule ({@link DetectorStage.PayloadRule}): the lift
+   *     over the reference it needs; in [0, 20]
+   * @param payloadDiscountLogits the payload rule: how far
    *     (log-odds) under a category's threshold the reference's probability may be for the prompt to
    *     count as near harmful; 0 for no payload rule; in [0, 20]
    * @param payloadFloor the payload rule's threshold is never below this detector probability; in
@@ -112,12 +114,14 @@ public final class ClassifierPatcher {
    * @param stage2 how the prompt stage-2 head is fine-tuned, or null to keep the deployed head
    */
   public record Settings(int replay, int epochs, double learningRate, int attackRepeat, double liftLogits,
-      double marginLogits, double fallbackMarginLogits, double payloadDiscountLogits, double payloadFloor, long seed,
+      double marginLogits, double fallbackMarginLogits, double payloadLiftLogits, double payloadDiscountLogits, double payloadFloor,
+      long seed,
       @Nullable Stage2 stage2) {
     public Settings {
       if (replay < 0 || epochs < 1 || epochs > 100 || !(learningRate > 0 && learningRate <= 10) || attackRepeat < 1
           || !(liftLogits >= 0 && liftLogits <= 20) || !(marginLogits >= 0 && marginLogits <= 20)
           || !(fallbackMarginLogits >= marginLogits && fallbackMarginLogits <= 20)
+          || !(payloadLiftLogits >= 0 && payloadLiftLogits <= 20)
           || !(payloadDiscountLogits >= 0 && payloadDiscountLogits <= 20) || !(payloadFloor > 0 && payloadFloor <= 1)) {
         throw new IllegalArgumentException("invalid classifier patch settings: " + this);
       }
@@ -127,29 +131,29 @@ public final class ClassifierPatcher {
      * 6000 replayed, 5 epochs, step 1.0, attacks three times, a lift of 2 logits (odds 7.4 times the
      * reference's) and a threshold 1 logit above the highest benign calibration score that passes the
      * lift (2 logits for the stricter detector), a payload rule for prompts the reference rates within
-     * 1.5 logits of a category's threshold, never below a detector probability of 0.4, seed 1; stage 2
-     * with {@link Stage2#defaults()}.
+     * 1.5 logits of a category's threshold (a lift of 1.5, never below a detector probability of 0.4),
+     * seed 1; stage 2 with {@link Stage2#defaults()}.
      */
     public static Settings defaults() {
-      return new Settings(6000, 5, 1.0, 3, 2.0, 1.0, 2.0, 1.5, 0.4, 1L, Stage2.defaults());
+      return new Settings(6000, 5, 1.0, 3, 2.0, 1.0, 2.0, 1.5, 1.5, 0.4, 1L, Stage2.defaults());
     }
 
     /** These settings with another stage-2 recipe, or null to keep the deployed stage-2 head. */
     public Settings withStage2(@Nullable Stage2 s) {
       return new Settings(replay, epochs, learningRate, attackRepeat, liftLogits, marginLogits, fallbackMarginLogits,
-          payloadDiscountLogits, payloadFloor, seed, s);
+          payloadLiftLogits, payloadDiscountLogits, payloadFloor, seed, s);
     }
 
     /** These settings with another lift and threshold margins (log-odds): the detector's and the stricter one's. */
     public Settings withDetector(double lift, double margin, double fallbackMargin) {
       return new Settings(replay, epochs, learningRate, attackRepeat, lift, margin, fallbackMargin,
-          payloadDiscountLogits, payloadFloor, seed, stage2);
+          payloadLiftLogits, payloadDiscountLogits, payloadFloor, seed, stage2);
     }
 
-    /** These settings with another payload rule: its discount (0: none) and its floor. */
-    public Settings withPayloadRule(double discountLogits, double floor) {
+    /** These settings with another payload rule: its lift, its discount (0: none) and its floor. */
+    public Settings withPayloadRule(double lift, double discountLogits, double floor) {
       return new Settings(replay, epochs, learningRate, attackRepeat, liftLogits, marginLogits, fallbackMarginLogits,
-          discountLogits, floor, seed, stage2);
+          lift, discountLogits, floor, seed, stage2);
     }
   }
 
@@ -415,20 +419,21 @@ public final class ClassifierPatcher {
     DetectorStage.PayloadRule strictRule = null;
     boolean[] near = new boolean[benign.size()];
     if (settings.payloadDiscountLogits() > 0) {
-      DetectorStage.PayloadRule probe = new DetectorStage.PayloadRule(1.0, settings.payloadDiscountLogits());
+      DetectorStage.PayloadRule probe = new DetectorStage.PayloadRule(1.0, settings.payloadLiftLogits(),
+          settings.payloadDiscountLogits());
       for (int i = 0; i < near.length; i++) {
         for (Category c : Category.ALL) {
           near[i] |= c != DETECTED && probe.near(refScores[i][c.ordinal()], ref.promptThresholds().get(c));
         }
       }
-      double pt = payloadThreshold(refFlags, near, refJailbreak, newJailbreak, settings.liftLogits(),
+      double pt = payloadThreshold(refFlags, near, refJailbreak, newJailbreak, settings.payloadLiftLogits(),
           settings.marginLogits(), settings.payloadFloor());
       if (pt < t) {
-        rule = new DetectorStage.PayloadRule(pt, settings.payloadDiscountLogits());
+        rule = new DetectorStage.PayloadRule(pt, settings.payloadLiftLogits(), settings.payloadDiscountLogits());
       }
       double spt = Math.min(1.0, sigmoid(DetectorStage.logit(pt) + raise));
       if (spt < strict) {
-        strictRule = new DetectorStage.PayloadRule(spt, settings.payloadDiscountLogits());
+        strictRule = new DetectorStage.PayloadRule(spt, settings.payloadLiftLogits(), settings.payloadDiscountLogits());
       }
     }
     nb.promptThresholds(new ClassifierBundle.Thresholds(1.0, Map.of(DETECTED, t)));
@@ -718,14 +723,14 @@ public final class ClassifierPatcher {
   private boolean fires(double detector, double reference, boolean nearHarmful, double threshold,
       DetectorStage.@Nullable PayloadRule rule) {
     return DetectorStage.fires(detector, reference, threshold, settings.liftLogits())
-        || rule != null && nearHarmful && DetectorStage.fires(detector, reference, rule.threshold(), settings.liftLogits());
+        || rule != null && nearHarmful && DetectorStage.fires(detector, reference, rule.threshold(), rule.liftLogits());
   }
 
   private static void putPayloadRule(ObjectNode patch, DetectorStage.@Nullable PayloadRule rule, double floor) {
     patch.remove("payload");
     if (rule != null) {
-      patch.putObject("payload").put("threshold", rule.threshold()).put("discount_logits", rule.discountLogits())
-          .put("floor", floor);
+      patch.putObject("payload").put("threshold", rule.threshold()).put("lift_logits", rule.liftLogits())
+          .put("discount_logits", rule.discountLogits()).put("floor", floor);
     }
   }
 

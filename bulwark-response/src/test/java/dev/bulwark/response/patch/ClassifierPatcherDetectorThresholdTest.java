@@ -78,15 +78,18 @@ class ClassifierPatcherDetectorThresholdTest {
 
   @Test
   void settings_payloadRuleOutOfRange_refused() {
-    assertThatThrownBy(() -> ClassifierPatcher.Settings.defaults().withPayloadRule(-0.5, 0.4))
+    assertThatThrownBy(() -> ClassifierPatcher.Settings.defaults().withPayloadRule(1.5, -0.5, 0.4))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> ClassifierPatcher.Settings.defaults().withPayloadRule(1.5, 0))
+    assertThatThrownBy(() -> ClassifierPatcher.Settings.defaults().withPayloadRule(1.5, 1.5, 0))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> ClassifierPatcher.Settings.defaults().withPayloadRule(1.5, Double.NaN))
+    assertThatThrownBy(() -> ClassifierPatcher.Settings.defaults().withPayloadRule(1.5, 1.5, Double.NaN))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(ClassifierPatcher.Settings.defaults().payloadDiscountLogits()).isEqualTo(1.5);
     assertThat(ClassifierPatcher.Settings.defaults().payloadFloor()).isEqualTo(0.4);
-    assertThat(ClassifierPatcher.Settings.defaults().withPayloadRule(0, 0.4).payloadDiscountLogits())
+    assertThat(ClassifierPatcher.Settings.defaults().payloadLiftLogits()).isEqualTo(1.5);
+    assertThatThrownBy(() -> ClassifierPatcher.Settings.defaults().withPayloadRule(-1, 1.5, 0.4))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(ClassifierPatcher.Settings.defaults().withPayloadRule(1.5, 0, 0.4).payloadDiscountLogits())
         .as("0: no payload rule").isZero();
   }
 
