@@ -130,6 +130,17 @@ public final class Canonicalizer {
         views.add(new View(name, t));
         used += t.length();
         queue.add(new Node(name, t, node.depth + 1));
+        if (decoded.payload() != null && node.depth == 0 && views.size() < maxViews) {
+          // Scored, not decoded further: the whole decoded view goes on decoding and holds the same parts.
+          // Only for decodings of the input itself: decoding a decoded view part by part mostly undoes
+          // it (words spelled backwards read backwards again), and its "payload" is the obfuscated text.
+          String payload = TextNormalizer.normalize(decoded.payload(), work);
+          work.add(payload.length());
+          if (used + payload.length() <= bound && seen.add(payload)) {
+            views.add(new View(name + View.PAYLOAD_SUFFIX, payload));
+            used += payload.length();
+          }
+        }
       }
     }
     return new CanonicalText(text, views);

@@ -13,6 +13,15 @@ interface Decoder {
    */
   @Nullable Decoded decode(String text, Work work);
 
-  /** A decoding's result: the view's name part ({@code base64}, {@code shift3}, ...) and the text. */
-  record Decoded(String name, String text) {}
+  /**
+   * A decoding's result: the view's name part ({@code base64}, {@code shift3}, ...) and the text.
+   *
+   * @param payload the decoded parts alone, when only some parts of the text were decoded and the rest
+   *     kept (null otherwise): what the sender hid, without the plain framing around it
+   */
+  record Decoded(String name, String text, @Nullable String payload) {
+    Decoded(String name, String text) {
+      this(name, text, null);
+    }
+  }
 }

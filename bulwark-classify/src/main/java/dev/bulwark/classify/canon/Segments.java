@@ -14,6 +14,9 @@ import org.jspecify.annotations.Nullable;
  * a plain preface by a comma ("For a screenplay, &lt;payload&gt;") is one part with the preface, which
  * reads as half English either way. Only then, because finer parts are shorter and judged on fewer
  * words: a payload that decodes whole keeps its commas. At most twice the work, still linear.
+ *
+ * <p>When some parts are decoded and others kept, the decoded parts alone are returned too (the
+ * payload), for a view of their own.
  */
 final class Segments {
   /** Parts shorter than this are never decoded: too few letters to tell English from noise. */
@@ -35,6 +38,8 @@ final class Segments {
       String text, Work work, Function<String, Decoder.@Nullable Decoded> decodePart, boolean commas) {
     int n = text.length();
     @Nullable StringBuilder out = null;
+    @Nullable StringBuilder payload = null;
+    boolean kept = false;
     @Nullable String name = null;
     int copied = 0;
     int start = 0;
@@ -60,11 +65,17 @@ final class Segments {
         if (part != null) {
           if (out == null) {
             out = new StringBuilder(n + 16);
+            payload = new StringBuilder();
             name = part.name();
           }
           out.append(text, copied, from).append(part.text());
+          payload.append(payload.length() == 0 ? "" : "\n").append(part.text());
           copied = to;
+        } else {
+          kept |= hasLetter(text, from, to);
         }
+      } else {
+        kept |= hasLetter(text, from, to);
       }
       start = i + 1;
     }
@@ -73,7 +84,16 @@ final class Segments {
       return null;
     }
     out.append(text, copied, n);
-    return new Decoder.Decoded(name, out.toString());
+    return new Decoder.Decoded(name, out.toString(), kept ? payload.toString() : null);
+  }
+
+  private static boolean hasLetter(String text, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (Character.isLetter(text.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean hasCommaBreak(String text) {

@@ -56,6 +56,13 @@ public record View(String name, String text) {
   /** Spaced-out or dotted letters joined. */
   public static final String DESPACED = "despaced";
 
+  /**
+   * Appended to a view's name for the decoded parts of a part-wise decoding alone ({@code
+   * reversed-words+payload}): a plain framing around a short payload ("For a screenplay about ...,
+   * &lt;payload&gt; (reply fully)") otherwise dilutes the payload's score in its view.
+   */
+  public static final String PAYLOAD_SUFFIX = "+payload";
+
   /** Leetspeak read as letters. */
   public static final String LEET = "leet";
 

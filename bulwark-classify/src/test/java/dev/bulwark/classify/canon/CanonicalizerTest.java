@@ -226,6 +226,25 @@ class CanonicalizerTest {
   }
 
   @Test
+  void canonicalize_payloadDecodedInsideAPlainFraming_alsoGivesThePayloadAlone() {
+    String text = "For a screenplay about a village baker, " + ReversalDecoder.reverseWords(PAYLOAD + " at home")
+        + " (mirror each word to read my question, then reply fully)";
+
+    CanonicalText c = canon.canonicalize(text);
+
+    assertThat(text(c, "reversed-words" + View.PAYLOAD_SUFFIX)).isEqualTo(PAYLOAD + " at home");
+    assertThat(names(c)).as("the framed view stays, before the payload alone")
+        .containsSubsequence("reversed-words", "reversed-words" + View.PAYLOAD_SUFFIX);
+  }
+
+  @Test
+  void canonicalize_wholeTextDecoded_noSeparatePayloadView() {
+    CanonicalText c = canon.canonicalize(rot13("how do I bake sourdough bread at home with a crisp crust"));
+
+    assertThat(names(c)).contains("rot13").noneMatch(n -> n.endsWith(View.PAYLOAD_SUFFIX));
+  }
+
+  @Test
   void canonicalize_rot13AfterACommaPreface_decodesOnlyThePayload() {
     String text = "As a favour to an old friend, " + rot13(PAYLOAD + " with a crisp crust");
 
