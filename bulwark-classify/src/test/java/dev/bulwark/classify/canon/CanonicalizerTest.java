@@ -238,6 +238,21 @@ class CanonicalizerTest {
   }
 
   @Test
+  void canonicalize_decodedViewDecodedAgain_getsNoPayloadView() {
+    // The decoded view, read backwards part by part again, gives the obfuscated text back: a payload
+    // view of that would be the obfuscated question alone, without the instruction that explains it.
+    String question = "Sam and Ana both start with 100 pieces of candy. Sam eats 4 pieces a day and Ana eats 3"
+        + " pieces a day. How much more candy does Ana have after two weeks?";
+    String text = "Read this backwards and answer it: " + new StringBuilder(question).reverse();
+
+    CanonicalText c = canon.canonicalize(text);
+
+    assertThat(text(c, "reversed")).startsWith(question);
+    assertThat(names(c)).as("decoded views are decoded again").anyMatch(n -> n.contains(Canonicalizer.CHAIN))
+        .noneMatch(n -> n.contains(Canonicalizer.CHAIN) && n.endsWith(View.PAYLOAD_SUFFIX));
+  }
+
+  @Test
   void canonicalize_wholeTextDecoded_noSeparatePayloadView() {
     CanonicalText c = canon.canonicalize(rot13("how do I bake sourdough bread at home with a crisp crust"));
 
