@@ -63,6 +63,8 @@ class GateTest {
     GateResult.Check benign = g.check(ValidationGate.BENIGN_FPR_RISE).orElseThrow();
     assertThat(benign.newlyBlockedBy()).containsExactly(Map.entry(ReleasePipelines.SIGNATURE_STAGE, rise));
     assertThat(benign.detail()).endsWith("newly blocked by " + ReleasePipelines.SIGNATURE_STAGE + " " + rise);
+    assertThat(benign.newlyBlockedExamples()).as("the first few, for the analyst").hasSize(Math.min(rise, 5))
+        .allMatch(x -> x.startsWith(ReleasePipelines.SIGNATURE_STAGE + ": ") && x.contains("the"));
     assertThat(f.rr.gateResults().forRelease(bad.id())).singleElement()
         .satisfies(stored -> {
           assertThat(stored.reason()).isEqualTo(g.reason());
@@ -70,6 +72,8 @@ class GateTest {
         });
     assertThat(f.store.events().read(0, 1000)).anyMatch(e -> e.type().equals("response.gate.decided")
         && e.body().contains("benign_fpr_rise"));
+    assertThat(f.store.events().read(0, 1000)).as("prompt text stays out of the audit log")
+        .noneMatch(e -> e.body().contains("newly_blocked_examples"));
   }
 
   @Test

@@ -129,6 +129,9 @@ public final class RespondCommand implements Runnable {
         + g.familyId() + "  against " + g.against() + "  " + g.decidedAt());
     for (GateResult.Check c : g.checks()) {
       out.println("    " + (c.passed() ? "ok  " : "FAIL") + " " + c.name() + ": " + c.detail());
+      for (String example : c.newlyBlockedExamples()) {
+        out.println("           newly blocked, " + example);
+      }
     }
   }
 
@@ -394,6 +397,7 @@ public final class RespondCommand implements Runnable {
         for (com.fasterxml.jackson.databind.JsonNode c : gate.path("checks")) {
           out.println("    " + (c.path("passed").asBoolean() ? "ok  " : "FAIL") + " " + c.path("name").asText() + ": "
               + c.path("detail").asText());
+          c.path("newly_blocked_examples").forEach(x -> out.println("           newly blocked, " + x.asText()));
         }
         out.println(o.path("deployed").asBoolean() ? "deployed " + release + " (deployment "
             + o.at("/deployment/seq").asText() + ")" : "refused: " + gate.path("reason").asText());

@@ -43,18 +43,28 @@ public record GateResult(
    * @param newlyBlockedBy for {@code benign_fpr_rise}: the benign prompts the candidate blocks and the
    *     running version does not, counted by the stage that stopped them first (stages run in pipeline
    *     order, so a count against the last stage is prompts no other stage stops); empty otherwise
+   * @param newlyBlockedExamples for {@code benign_fpr_rise}: the first few of those prompts, each as
+   *     {@code "stage: text"} with personal data masked and the text shortened, for the analyst deciding
+   *     what to do about a refusal; empty otherwise. Kept with the stored decision, not in the audit log.
    */
   public record Check(String name, boolean passed, double value, double limit, String detail,
-      Map<String, Integer> newlyBlockedBy) {
+      Map<String, Integer> newlyBlockedBy, List<String> newlyBlockedExamples) {
     public Check {
       requireNonNull(name, "name");
       requireNonNull(detail, "detail");
       newlyBlockedBy = Collections.unmodifiableMap(new LinkedHashMap<>(newlyBlockedBy));
+      newlyBlockedExamples = List.copyOf(newlyBlockedExamples);
+    }
+
+    /** A check with a breakdown by stage and no examples. */
+    public Check(String name, boolean passed, double value, double limit, String detail,
+        Map<String, Integer> newlyBlockedBy) {
+      this(name, passed, value, limit, detail, newlyBlockedBy, List.of());
     }
 
     /** A check with no breakdown by stage. */
     public Check(String name, boolean passed, double value, double limit, String detail) {
-      this(name, passed, value, limit, detail, Map.of());
+      this(name, passed, value, limit, detail, Map.of(), List.of());
     }
   }
 

@@ -32,7 +32,10 @@ public final class GateResults {
     String id = String.format(Locale.ROOT, "gate-%04d", db.next("gate"));
     GateResult stored = r.withId(id);
     ObjectNode body = toJson(stored);
-    audit.record("response.gate.decided", body);
+    // The examples are prompt text: kept with the decision, left out of the append-only audit log.
+    ObjectNode audited = body.deepCopy();
+    audited.path("checks").forEach(c -> ((ObjectNode) c).remove("newly_blocked_examples"));
+    audit.record("response.gate.decided", audited);
     db.update("INSERT INTO response_gate_results (id, release_id, family_id, decided_at, passed, body) VALUES (?, ?, ?, ?, ?, ?)",
         id, r.releaseId(), r.familyId(), Jdbc.micros(r.decidedAt()), r.passed(), Json.write(body));
     return stored;
@@ -62,6 +65,10 @@ public final class GateResults {
         ObjectNode by = check.putObject("newly_blocked_by");
         c.newlyBlockedBy().forEach(by::put);
       }
+      if (!c.newlyBlockedExamples().isEmpty()) {
+        ArrayNode ex = check.putArray("newly_blocked_examples");
+        c.newlyBlockedExamples().forEach(ex::add);
+      }
     }
     return n;
   }
@@ -72,8 +79,10 @@ public final class GateResults {
     for (JsonNode c : b.path("checks")) {
       Map<String, Integer> by = new LinkedHashMap<>();
       c.path("newly_blocked_by").properties().forEach(f -> by.put(f.getKey(), f.getValue().asInt()));
+      List<String> examples = new ArrayList<>();
+      c.path("newly_blocked_examples").forEach(x -> examples.add(x.asText()));
       checks.add(new GateResult.Check(c.path("name").asText(), c.path("passed").asBoolean(), c.path("value").asDouble(),
-          c.path("limit").asDouble(), c.path("detail").asText(), by));
+          c.path("limit").asDouble(), c.path("detail").asText(), by, examples));
     }
     return new GateResult(rs.getString("id"), rs.getString("release_id"), rs.getString("family_id"),
         b.path("against").asText(), Jdbc.instant(rs.getLong("decided_at")), rs.getInt("passed") != 0, checks);

@@ -3,6 +3,7 @@ package dev.bulwark.response.gate;
 import static java.util.Objects.requireNonNull;
 
 import dev.bulwark.response.Exchange;
+import dev.bulwark.response.review.Redactor;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +38,14 @@ import org.jspecify.annotations.Nullable;
 public final class ValidationGate {
   /** The name of the check on the benign false-positive rate. */
   public static final String BENIGN_FPR_RISE = "benign_fpr_rise";
+
+  /** At most this many newly blocked benign prompts are kept as examples with a decision. */
+  static final int MAX_EXAMPLES = 5;
+
+  /** An example's text is cut to this many characters (the last user turn's start). */
+  static final int EXAMPLE_CHARS = 200;
+
+  private static final Redactor REDACTOR = new Redactor();
 
   private final Settings settings;
   private final Clock clock;
@@ -147,6 +156,7 @@ public final class ValidationGate {
     int fpCurrent = current.cardinality();
     int fpCandidate = fpCurrent;
     Map<String, Integer> newlyBlockedBy = new TreeMap<>();
+    List<String> examples = new ArrayList<>();
     if (in.changesVerdicts()) {
       fpCandidate = 0;
       for (int i = 0; i < n; i++) {
@@ -155,6 +165,9 @@ public final class ValidationGate {
           fpCandidate++;
           if (!current.get(i)) {
             newlyBlockedBy.merge(stage.get(), 1, Integer::sum);
+            if (examples.size() < MAX_EXAMPLES) {
+              examples.add(stage.get() + ": " + example(in.benign().get(i)));
+            }
           }
         }
       }
@@ -168,7 +181,7 @@ public final class ValidationGate {
         settings.maxFprRise(), n == 0 ? "no benign regression set"
             : String.format(Locale.ROOT, "benign false positives %d -> %d of %d (%.2f%% -> %.2f%%, %+.2f points, limit %+.2f)%s",
                 fpCurrent, fpCandidate, n, 100 * before, 100 * after, 100 * rise, 100 * settings.maxFprRise(), newly),
-        newlyBlockedBy));
+        newlyBlockedBy, examples));
 
     int missed = 0;
     int total = 0;
@@ -259,5 +272,18 @@ public final class ValidationGate {
       currentFalsePositives.put(key, fp);
     }
     return (BitSet) fp.clone();
+  }
+
+  /**
+   * A benign prompt as an analyst sees it in a decision: its last user turn, personal data masked (the
+   * benign set may hold reviewer-confirmed live traffic) and cut to {@value #EXAMPLE_CHARS} characters.
+   */
+  static String example(Exchange e) {
+    String text = REDACTOR.redact(e.lastUserText()).replace('\n', ' ').strip();
+    if (text.length() <= EXAMPLE_CHARS) {
+      return text;
+    }
+    int end = Character.isHighSurrogate(text.charAt(EXAMPLE_CHARS - 1)) ? EXAMPLE_CHARS - 1 : EXAMPLE_CHARS;
+    return text.substring(0, end) + "...";
   }
 }
