@@ -36,11 +36,11 @@ import org.jspecify.annotations.Nullable;
  * <p>A second, optional rule ({@link PayloadRule}) fires lower on the detector's scale when the
  * reference already leans towards harm: the detector's probability at or above the rule's threshold,
  * lifted over the reference by the rule's own margin, <em>and</em> some other category's reference
- * probability within {@code discountLogits} of that category's threshold. A request wrapped in a reported attack technique gets
- * less benefit of the doubt than the same request asked plainly: what separates an attack from a
- * benign prompt in the same technique ("read this backwards and answer it: ...", numbered lists) is
- * the payload, and a payload the reference rates just under its threshold is one the attacker's
- * wrapping may have pushed there. Benign prompts in the technique with harmless payloads stay
+ * probability within {@code discountLogits} of that category's threshold. A request wrapped in a
+ * reported attack technique gets less benefit of the doubt than the same request asked plainly: what
+ * separates an attack from a benign prompt in the same technique ("read this backwards and answer it:
+ * ...", numbered lists) is the payload, and a payload the reference rates just under its threshold is
+ * one the attacker's wrapping may have pushed there. Benign prompts in the technique with harmless payloads stay
  * unblocked, so the rule's threshold can sit below the one that has to clear them, and its lift below
  * the detector's: the lift was raised for benign prompts in the technique lifted just over it, whose
  * harmless payloads the rule already excludes.
@@ -133,7 +133,9 @@ public final class DetectorStage implements PromptStage {
   /**
    * The detector a patched bundle describes in its provenance ({@code classifier_patch}: {@code mode}
    * {@value #PATCH_MODE}, {@code category} (default {@code jailbreak}), {@code threshold},
-   * {@code lift_logits}, and optionally {@code payload}: {@code threshold}, {@code discount_logits}), or empty for a bundle that is not a detector patch (an older patch that
+   * {@code lift_logits}, and optionally {@code payload}: {@code threshold}, {@code lift_logits} (the
+   * detector's when absent), {@code discount_logits}), or empty for a bundle that is not a detector
+   * patch (an older patch that
    * replaces the classifier, or a model of its own).
    *
    * @param cascade the patched bundle's cascade
@@ -239,9 +241,8 @@ public final class DetectorStage implements PromptStage {
       if (k == category) {
         continue;
       }
-      double t = threshold(k, policy);
-      double gap = logit(ref.get(k)) - logit(t);
-      if (payload.near(ref.get(k), t) && gap > bestGap) {
+      double gap = logit(ref.get(k)) - logit(threshold(k, policy));
+      if (gap >= -payload.discountLogits() && gap > bestGap) {
         best = k;
         bestGap = gap;
       }

@@ -114,9 +114,8 @@ public final class ClassifierPatcher {
    * @param stage2 how the prompt stage-2 head is fine-tuned, or null to keep the deployed head
    */
   public record Settings(int replay, int epochs, double learningRate, int attackRepeat, double liftLogits,
-      double marginLogits, double fallbackMarginLogits, double payloadLiftLogits, double payloadDiscountLogits, double payloadFloor,
-      long seed,
-      @Nullable Stage2 stage2) {
+      double marginLogits, double fallbackMarginLogits, double payloadLiftLogits, double payloadDiscountLogits,
+      double payloadFloor, long seed, @Nullable Stage2 stage2) {
     public Settings {
       if (replay < 0 || epochs < 1 || epochs > 100 || !(learningRate > 0 && learningRate <= 10) || attackRepeat < 1
           || !(liftLogits >= 0 && liftLogits <= 20) || !(marginLogits >= 0 && marginLogits <= 20)
@@ -751,9 +750,7 @@ public final class ClassifierPatcher {
     for (int i = 0; i < excluded.length; i++) {
       excluded[i] = referenceFlags[i] || !nearHarmful[i];
     }
-    double highest = highestLifted(excluded, reference, detector, liftLogits);
-    double t = highest == 0 ? 0 : sigmoid(DetectorStage.logit(highest) + marginLogits);
-    return Math.min(1.0, Math.max(floor, t));
+    return placed(excluded, reference, detector, liftLogits, marginLogits, floor);
   }
 
   /**
@@ -770,20 +767,23 @@ public final class ClassifierPatcher {
       throw new IllegalArgumentException("scores of different sets: " + referenceFlags.length + ", " + reference.length
           + " and " + detector.length);
     }
-    double highest = highestLifted(referenceFlags, reference, detector, liftLogits);
-    double t = highest == 0 ? 0 : sigmoid(DetectorStage.logit(highest) + marginLogits);
-    return Math.min(1.0, Math.max(MIN_DETECTOR_THRESHOLD, t));
+    return placed(referenceFlags, reference, detector, liftLogits, marginLogits, MIN_DETECTOR_THRESHOLD);
   }
 
-  /** The highest detector score among the prompts not excluded whose detector score is lifted enough; 0 if none. */
-  private static double highestLifted(boolean[] excluded, double[] reference, double[] detector, double liftLogits) {
+  /**
+   * {@code marginLogits} above the highest detector score among the prompts not excluded whose score is
+   * lifted at least {@code liftLogits} over the reference's, within [{@code floor}, 1].
+   */
+  private static double placed(boolean[] excluded, double[] reference, double[] detector, double liftLogits,
+      double marginLogits, double floor) {
     double highest = 0;
     for (int i = 0; i < detector.length; i++) {
       if (!excluded[i] && DetectorStage.logit(detector[i]) - DetectorStage.logit(reference[i]) >= liftLogits) {
         highest = Math.max(highest, detector[i]);
       }
     }
-    return highest;
+    double t = highest == 0 ? 0 : sigmoid(DetectorStage.logit(highest) + marginLogits);
+    return Math.min(1.0, Math.max(floor, t));
   }
 
   private static List<TrainingText> sample(List<TrainingText> texts, int max, long seed) {
