@@ -2,6 +2,7 @@ package dev.bulwark.classify.cascade;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.bulwark.classify.Category;
 import dev.bulwark.classify.Probabilities;
 import dev.bulwark.classify.canon.CanonicalText;
 import dev.bulwark.classify.canon.Canonicalizer;
@@ -10,7 +11,11 @@ import dev.bulwark.classify.model.Encoder;
 import dev.bulwark.classify.model.Stage1Model;
 import dev.bulwark.classify.model.Stage2Model;
 import dev.bulwark.core.Ticker;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,8 +24,12 @@ import org.jspecify.annotations.Nullable;
  * <p>Stage 1 scores each view the canonicalizer produces (raw, normalized, each decoding), in
  * {@link TextWindows}; the view with the highest probability is the one reported. When that
  * probability falls in the {@link Band}, stage 2 scores that view, and {@link Combine} makes the final
- * probabilities. Costs: stage 1 is linear in the text (microseconds for a prompt); stage 2 is a few
- * milliseconds per encoder window, paid only on escalation.
+ * probabilities. A category that stage 1 rates at least the band's low on another view reads stage 2
+ * on that view instead: a wrapped, enciphered request holds its technique in the raw view and its
+ * harm in the decoded one, and stage 2 read on the decoded request alone sees no technique (which
+ * halved a detector's {@code jailbreak} score there). Costs: stage 1 is linear in the text
+ * (microseconds for a prompt); stage 2 is a few milliseconds per encoder window, paid only on
+ * escalation, once per distinct view it reads (one for plain text).
  */
 public final class Cascade {
   /** Stage 1's window, in characters. */
@@ -149,9 +158,32 @@ public final class Cascade {
       return new Classification(best.probabilities, best.probabilities, null, "stage1", best.view,
           ticker.read() - start);
     }
-    Probabilities s2 = stage2.score(best.text);
+    Probabilities s2 = stage2(best, band, stage2::score);
     return new Classification(combine.apply(best.probabilities, s2), best.probabilities, s2, "stage2",
         best.view, ticker.read() - start);
+  }
+
+  /**
+   * Stage 2's probabilities for an escalated text: each category read on the view where stage 1 rated
+   * it highest when that rating reaches the band's low, else on the reported view. Each distinct view
+   * is scored once.
+   */
+  static Probabilities stage2(Best best, Band band, Function<String, Probabilities> score) {
+    Map<String, Probabilities> byText = new HashMap<>(4);
+    Probabilities top = score.apply(best.text);
+    byText.put(best.text, top);
+    double[] values = null;
+    for (Category c : Category.ALL) {
+      String own = best.textByCategory.get(c.ordinal());
+      if (own.equals(best.text) || best.probabilities.get(c) < band.low()) {
+        continue;
+      }
+      if (values == null) {
+        values = top.toArray();
+      }
+      values[c.ordinal()] = byText.computeIfAbsent(own, score).get(c);
+    }
+    return values == null ? top : Probabilities.of(values);
   }
 
   /** What a completion model reads of its prompt: the end, where the request is. */
@@ -160,19 +192,30 @@ public final class Cascade {
   }
 
   private Best bestView(Stage1Model model, String context, CanonicalText text) {
-    Best best = null;
-    Probabilities all = Probabilities.zero();
+    View best = null;
+    double bestMax = -1;
+    int n = Category.ALL.size();
+    double[] all = new double[n];
+    String[] textByCategory = new String[n];
     for (View v : text.views()) {
       Probabilities p = windowed(model, context, v.text());
-      all = all.maxWith(p);
-      if (best == null || p.max() > best.probabilities.max()) {
-        best = new Best(p, v.name(), v.text());
+      for (int i = 0; i < n; i++) {
+        double q = p.get(Category.ALL.get(i));
+        if (textByCategory[i] == null || q > all[i]) {
+          all[i] = q;
+          textByCategory[i] = v.text();
+        }
+      }
+      if (p.max() > bestMax) {
+        best = v;
+        bestMax = p.max();
       }
     }
     requireNonNull(best, "a canonical text has at least one view");
     // The reported probabilities are the maximum per category over all views; the view reported is
-    // the one holding the highest of them, and stage 2 reads that view.
-    return new Best(all, best.view, best.text);
+    // the one holding the highest of them, and stage 2 reads that view (and, per category, the view
+    // holding that category's maximum: see stage2).
+    return new Best(Probabilities.of(all), best.name(), best.text(), List.of(textByCategory));
   }
 
   /**
@@ -192,6 +235,24 @@ public final class Cascade {
     return max;
   }
 
-  /** Stage 1's result on the best view. */
-  record Best(Probabilities probabilities, String view, String text) {}
+  /**
+   * Stage 1's result over a text's views: the maximum per category, the view holding the highest of
+   * them, and per category (in {@link Category#ALL} order) the text of the view holding its maximum.
+   */
+  record Best(Probabilities probabilities, String view, String text, List<String> textByCategory) {
+    Best {
+      requireNonNull(probabilities, "probabilities");
+      requireNonNull(view, "view");
+      requireNonNull(text, "text");
+      textByCategory = List.copyOf(textByCategory);
+      if (textByCategory.size() != Category.ALL.size()) {
+        throw new IllegalArgumentException("one view text per category, got " + textByCategory.size());
+      }
+    }
+
+    /** Stage 1's result on a single view. */
+    static Best of(Probabilities probabilities, String view, String text) {
+      return new Best(probabilities, view, text, java.util.Collections.nCopies(Category.ALL.size(), text));
+    }
+  }
 }
