@@ -476,20 +476,10 @@ public final class RapidResponse {
         s2n.put("held_out_loss_before", s2.heldOutLossBefore()).put("held_out_loss_after", s2.heldOutLossAfter())
             .put("windows", s2.windows()).put("seconds", s2.seconds());
       }
-      ObjectNode corroboration = null;
-      if (cp.corroborationRule() != null) {
-        corroboration = Json.object();
-        for (Map.Entry<Category, Double> e : cp.corroborationRule().thresholds().entrySet()) {
-          corroboration.put(e.getKey().id(), e.getValue());
-        }
-      }
-      ObjectNode patched = Json.object().put("family", familyId).put("artifact", classifierId)
+      audit.record("response.classifier.patched", Json.object().put("family", familyId).put("artifact", classifierId)
           .put("actor", options.actor()).put("threshold", cp.threshold()).put("benign_fpr_before", cp.benignFprBefore())
           .put("benign_fpr_after", cp.benignFprAfter()).put("stage2_requested", options.stage2())
-          .put("payload_threshold", cp.payloadRule() == null ? null : cp.payloadRule().threshold());
-      patched.set("corroboration_thresholds", corroboration);
-      patched.set("stage2", s2n);
-      audit.record("response.classifier.patched", patched);
+          .put("payload_threshold", cp.payloadRule() == null ? null : cp.payloadRule().threshold()).set("stage2", s2n));
       timings.put("classifier_stage2", s2.seconds());
     }
     timings.put("classifier", seconds(t));

@@ -13,9 +13,7 @@ import dev.bulwark.core.pipeline.Assessment;
 import dev.bulwark.core.pipeline.Conversation;
 import dev.bulwark.core.pipeline.PromptStage;
 import dev.bulwark.core.policy.StagePolicy;
-import java.util.EnumMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -47,18 +45,8 @@ import org.jspecify.annotations.Nullable;
  * the detector's: the lift was raised for benign prompts in the technique lifted just over it, whose
  * harmless payloads the rule already excludes.
  *
- * <p>A third, optional rule ({@link CorroborationRule}) reads the detector's own rating of the payload:
- * the patched model learned the reported technique with the training pool's harmful requests inside
- * it, labelled with their categories, so for a prompt in the technique its category scores say what
- * the wrapped request is. The rule fires when the detector rates some other category at or above the
- * rule's threshold for it (never below the tier's threshold for that category) <em>and</em> the
- * reference rates the same category within {@code discountLogits} of its threshold: two models lean the
- * same way on the same category, and the one that knows the technique is over the line. It needs no
- * jailbreak score: a technique whose wrapper the reference already half-recognizes leaves the
- * detector no lift there (numbered words: reference {@code jailbreak} 0.5, detector 0.59).
- *
  * <p>The reference's score is only computed for prompts the detector scores at or above its
- * lowest threshold (or, for the corroboration rule, at or above one of its category thresholds). Without a reference (a pipeline with no classifier stage) the lift is measured against zero, so the
+ * lowest threshold. Without a reference (a pipeline with no classifier stage) the lift is measured against zero, so the
  * threshold alone decides. Prompt-only; thread-safe.
  */
 public final class DetectorStage implements PromptStage {
@@ -80,7 +68,6 @@ public final class DetectorStage implements PromptStage {
   private final double threshold;
   private final double liftLogits;
   private final @Nullable PayloadRule payload;
-  private final @Nullable CorroborationRule corroboration;
 
   /**
    * The detector's lower threshold for prompts whose payload the reference rates near harmful.
@@ -107,39 +94,6 @@ public final class DetectorStage implements PromptStage {
   }
 
   /**
-   * The detector's own category scores, corroborated by the reference's.
-   *
-   * @param thresholds per category other than the detector's, the detector's probability threshold
-   *     under this rule, in (0, 1]; a category without one is not judged by the rule
-   * @param discountLogits how far (log-odds) under the category's threshold the reference's probability
-   *     may be and still count as corroborating; in [0, 20]
-   */
-  public record CorroborationRule(Map<Category, Double> thresholds, double discountLogits) {
-    public CorroborationRule {
-      thresholds = Map.copyOf(new EnumMap<>(requireNonNull(thresholds, "thresholds")));
-      for (Map.Entry<Category, Double> e : thresholds.entrySet()) {
-        if (!(e.getValue() > 0 && e.getValue() <= 1)) {
-          throw new IllegalArgumentException("a corroboration threshold must be in (0, 1], was " + e.getValue()
-              + " for " + e.getKey().id());
-        }
-      }
-      if (!(discountLogits >= 0 && discountLogits <= 20)) {
-        throw new IllegalArgumentException("a corroboration rule needs a discount in [0, 20], was " + discountLogits);
-      }
-    }
-
-    /** Whether the detector's scores reach any of the rule's thresholds (whether the reference is worth reading). */
-    boolean reachedBy(Probabilities detector) {
-      for (Map.Entry<Category, Double> e : thresholds.entrySet()) {
-        if (detector.get(e.getKey()) >= e.getValue()) {
-          return true;
-        }
-      }
-      return false;
-    }
-  }
-
-  /**
    * @param policyName the stage whose tier settings apply (the classifier stage it patches)
    * @param bundle the patched model (its version names the stage's version)
    * @param reference the classifier stage the patch was calibrated against, or null
@@ -161,19 +115,6 @@ public final class DetectorStage implements PromptStage {
   public DetectorStage(String name, String policyName, ClassifierBundle bundle, Cascade cascade,
       @Nullable ClassifierStage reference, Category category, double threshold, double liftLogits,
       @Nullable PayloadRule payload) {
-    this(name, policyName, bundle, cascade, reference, category, threshold, liftLogits, payload, null);
-  }
-
-  /**
-   * A detector with a payload rule and a corroboration rule.
-   *
-   * @param corroboration the detector's own category thresholds for prompts the reference rates near
-   *     harmful in the same category, or null for none; ignored without a reference, and its threshold
-   *     for the detector's own category is ignored (that category has the rules above)
-   */
-  public DetectorStage(String name, String policyName, ClassifierBundle bundle, Cascade cascade,
-      @Nullable ClassifierStage reference, Category category, double threshold, double liftLogits,
-      @Nullable PayloadRule payload, @Nullable CorroborationRule corroboration) {
     this.name = requireNonNull(name, "name");
     this.policyName = requireNonNull(policyName, "policyName");
     this.detector = new ClassifierStage(name, bundle, cascade, "prompt", 256);
@@ -187,17 +128,6 @@ public final class DetectorStage implements PromptStage {
     this.threshold = threshold;
     this.liftLogits = liftLogits;
     this.payload = reference == null || payload == null || payload.threshold() >= threshold ? null : payload;
-    if (reference == null || corroboration == null) {
-      this.corroboration = null;
-    } else {
-      Map<Category, Double> others = new EnumMap<>(Category.class);
-      corroboration.thresholds().forEach((k, t) -> {
-        if (k != category) {
-          others.put(k, t);
-        }
-      });
-      this.corroboration = others.isEmpty() ? null : new CorroborationRule(others, corroboration.discountLogits());
-    }
   }
 
   /**
@@ -226,19 +156,8 @@ public final class DetectorStage implements PromptStage {
         ? new PayloadRule(rule.path("threshold").asDouble(), rule.path("lift_logits").asDouble(lift),
             rule.path("discount_logits").asDouble())
         : null;
-    JsonNode corr = patch.path("corroboration");
-    CorroborationRule corroboration = null;
-    if (corr.isObject()) {
-      Map<Category, Double> thresholds = new EnumMap<>(Category.class);
-      for (Map.Entry<String, JsonNode> e : corr.path("thresholds").properties()) {
-        Category k = Category.byId(e.getKey()).orElseThrow(() -> new IllegalArgumentException(
-            "classifier patch " + bundle.version() + " corroborates an unknown category: " + e.getKey()));
-        thresholds.put(k, e.getValue().asDouble());
-      }
-      corroboration = new CorroborationRule(thresholds, corr.path("discount_logits").asDouble());
-    }
     return Optional.of(new DetectorStage(name, policyName, bundle, cascade, reference, category,
-        patch.path("threshold").asDouble(), lift, payload, corroboration));
+        patch.path("threshold").asDouble(), lift, payload));
   }
 
   @Override
@@ -279,11 +198,6 @@ public final class DetectorStage implements PromptStage {
     return Optional.ofNullable(payload);
   }
 
-  /** The corroboration rule, when the detector has one and a reference to apply it with. */
-  public Optional<CorroborationRule> corroborationRule() {
-    return Optional.ofNullable(corroboration);
-  }
-
   @Override
   public Assessment assess(Conversation prompt) {
     return assess(prompt, StagePolicy.DEFAULT);
@@ -292,64 +206,31 @@ public final class DetectorStage implements PromptStage {
   @Override
   public Assessment assess(Conversation prompt, StagePolicy policy) {
     Classification c = detector.classify(prompt);
-    Probabilities d = c.probabilities();
-    double p = d.get(category);
-    if (p < threshold && (payload == null || p < payload.threshold())
-        && (corroboration == null || !corroboration.reachedBy(d))) {
-      return new Assessment(Action.ALLOW, d.toCategoryScores(), null);
+    double p = c.probabilities().get(category);
+    if (p < threshold && (payload == null || p < payload.threshold())) {
+      return new Assessment(Action.ALLOW, c.probabilities().toCategoryScores(), null);
     }
     Probabilities ref = reference == null ? null : reference.classify(prompt).probabilities();
     double r = ref == null ? 0 : ref.get(category);
     String rule;
     boolean monitor = policy.monitorsOnly(category.id());
-    Category near = ref == null || payload == null || p < payload.threshold()
-        || logit(p) - logit(r) < payload.liftLogits() ? null : nearHarmful(ref, policy);
-    Category corroborated = near != null || ref == null || corroboration == null ? null : corroborated(d, ref, policy);
     if (fires(p, r, threshold, liftLogits)) {
       rule = String.format(Locale.ROOT, "%s %.3f >= %.3f", category.id(), p, threshold);
-    } else if (near != null) {
+    } else {
+      Category near = ref == null || payload == null || logit(p) - logit(r) < payload.liftLogits()
+          ? null : nearHarmful(ref, policy);
+      if (near == null || p < payload.threshold()) {
+        return new Assessment(Action.ALLOW, c.probabilities().toCategoryScores(), null);
+      }
       monitor |= policy.monitorsOnly(near.id());
       rule = String.format(Locale.ROOT, "%s %.3f >= %.3f (payload rule, lift %.1f) with the reference's %s %.3f within %.1f logits of %.3f",
           category.id(), p, payload.threshold(), payload.liftLogits(), near.id(), ref.get(near),
           payload.discountLogits(), threshold(near, policy));
-    } else if (corroborated != null) {
-      // Judged on the corroborated category alone: its monitor-only setting is the one that applies.
-      monitor = policy.monitorsOnly(corroborated.id());
-      rule = String.format(Locale.ROOT, "%s %.3f >= %.3f (corroboration rule) with the reference's %s %.3f within %.1f logits of %.3f",
-          corroborated.id(), d.get(corroborated), corroborationThreshold(corroborated, policy), corroborated.id(),
-          ref.get(corroborated), corroboration.discountLogits(), threshold(corroborated, policy));
-    } else {
-      return new Assessment(Action.ALLOW, d.toCategoryScores(), null);
     }
     double lift = logit(p) - logit(r);
     String reason = String.format(Locale.ROOT, "%s, %.1f logits over the reference's %.3f%s by %s on view %s",
         rule, lift, r, monitor ? " (monitor)" : "", c.decidedBy(), c.view());
-    return new Assessment(monitor ? Action.FLAG : Action.BLOCK, d.toCategoryScores(), reason);
-  }
-
-  /**
-   * The category the corroboration rule fires on, if any: the detector at or above its rule threshold
-   * (and the tier's threshold), the reference under the tier's threshold but within the discount of it.
-   * The one the detector rates furthest over its threshold when several do.
-   */
-  private @Nullable Category corroborated(Probabilities detector, Probabilities ref, StagePolicy policy) {
-    Category best = null;
-    double bestOver = Double.NEGATIVE_INFINITY;
-    for (Category k : corroboration.thresholds().keySet()) {
-      double over = logit(detector.get(k)) - logit(corroborationThreshold(k, policy));
-      double t = threshold(k, policy);
-      double gap = logit(ref.get(k)) - logit(t);
-      if (over >= 0 && ref.get(k) < t && gap >= -corroboration.discountLogits() && over > bestOver) {
-        best = k;
-        bestOver = over;
-      }
-    }
-    return best;
-  }
-
-  /** The corroboration rule's threshold for a category, never below the tier's. */
-  private double corroborationThreshold(Category k, StagePolicy policy) {
-    return Math.max(corroboration.thresholds().get(k), threshold(k, policy));
+    return new Assessment(monitor ? Action.FLAG : Action.BLOCK, c.probabilities().toCategoryScores(), reason);
   }
 
   /** The other category whose reference probability is nearest its threshold, if within the payload rule's discount. */

@@ -27,7 +27,6 @@ import dev.bulwark.response.internal.Json;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -111,23 +110,18 @@ public final class ClassifierPatcher {
    *     count as near harmful; 0 for no payload rule; in [0, 20]
    * @param payloadFloor the payload rule's threshold is never below this detector probability; in
    *     (0, 1]
-   * @param corroborationDiscountLogits the detector's corroboration rule ({@link
-   *     DetectorStage.CorroborationRule}): how far (log-odds) under a category's threshold the reference's
-   *     probability may be for the detector's own score of that category to count; 0 for no
-   *     corroboration rule; in [0, 20]
    * @param seed the sample and order seed
    * @param stage2 how the prompt stage-2 head is fine-tuned, or null to keep the deployed head
    */
   public record Settings(int replay, int epochs, double learningRate, int attackRepeat, double liftLogits,
       double marginLogits, double fallbackMarginLogits, double payloadLiftLogits, double payloadDiscountLogits,
-      double payloadFloor, double corroborationDiscountLogits, long seed, @Nullable Stage2 stage2) {
+      double payloadFloor, long seed, @Nullable Stage2 stage2) {
     public Settings {
       if (replay < 0 || epochs < 1 || epochs > 100 || !(learningRate > 0 && learningRate <= 10) || attackRepeat < 1
           || !(liftLogits >= 0 && liftLogits <= 20) || !(marginLogits >= 0 && marginLogits <= 20)
           || !(fallbackMarginLogits >= marginLogits && fallbackMarginLogits <= 20)
           || !(payloadLiftLogits >= 0 && payloadLiftLogits <= 20)
-          || !(payloadDiscountLogits >= 0 && payloadDiscountLogits <= 20) || !(payloadFloor > 0 && payloadFloor <= 1)
-          || !(corroborationDiscountLogits >= 0 && corroborationDiscountLogits <= 20)) {
+          || !(payloadDiscountLogits >= 0 && payloadDiscountLogits <= 20) || !(payloadFloor > 0 && payloadFloor <= 1)) {
         throw new IllegalArgumentException("invalid classifier patch settings: " + this);
       }
     }
@@ -137,34 +131,28 @@ public final class ClassifierPatcher {
      * reference's) and a threshold 1 logit above the highest benign calibration score that passes the
      * lift (2 logits for the stricter detector), a payload rule for prompts the reference rates within
      * 1.5 logits of a category's threshold (a lift of 1.5, never below a detector probability of 0.4),
-     * a corroboration rule for the same nearness, seed 1; stage 2 with {@link Stage2#defaults()}.
+     * seed 1; stage 2 with {@link Stage2#defaults()}.
      */
     public static Settings defaults() {
-      return new Settings(6000, 5, 1.0, 3, 2.0, 1.0, 2.0, 1.5, 1.5, 0.4, 1.5, 1L, Stage2.defaults());
+      return new Settings(6000, 5, 1.0, 3, 2.0, 1.0, 2.0, 1.5, 1.5, 0.4, 1L, Stage2.defaults());
     }
 
     /** These settings with another stage-2 recipe, or null to keep the deployed stage-2 head. */
     public Settings withStage2(@Nullable Stage2 s) {
       return new Settings(replay, epochs, learningRate, attackRepeat, liftLogits, marginLogits, fallbackMarginLogits,
-          payloadLiftLogits, payloadDiscountLogits, payloadFloor, corroborationDiscountLogits, seed, s);
+          payloadLiftLogits, payloadDiscountLogits, payloadFloor, seed, s);
     }
 
     /** These settings with another lift and threshold margins (log-odds): the detector's and the stricter one's. */
     public Settings withDetector(double lift, double margin, double fallbackMargin) {
       return new Settings(replay, epochs, learningRate, attackRepeat, lift, margin, fallbackMargin,
-          payloadLiftLogits, payloadDiscountLogits, payloadFloor, corroborationDiscountLogits, seed, stage2);
+          payloadLiftLogits, payloadDiscountLogits, payloadFloor, seed, stage2);
     }
 
     /** These settings with another payload rule: its lift, its discount (0: none) and its floor. */
     public Settings withPayloadRule(double lift, double discountLogits, double floor) {
       return new Settings(replay, epochs, learningRate, attackRepeat, liftLogits, marginLogits, fallbackMarginLogits,
-          lift, discountLogits, floor, corroborationDiscountLogits, seed, stage2);
-    }
-
-    /** These settings with another corroboration rule discount (0: none). */
-    public Settings withCorroboration(double discountLogits) {
-      return new Settings(replay, epochs, learningRate, attackRepeat, liftLogits, marginLogits, fallbackMarginLogits,
-          payloadLiftLogits, payloadDiscountLogits, payloadFloor, discountLogits, seed, stage2);
+          lift, discountLogits, floor, seed, stage2);
     }
   }
 
@@ -231,11 +219,10 @@ public final class ClassifierPatcher {
    * @param stricter the same detector at the stricter threshold ({@link Settings#fallbackMarginLogits()}),
    *     or null when that is the same threshold
    * @param payloadRule the detector's payload rule, or null when it has none
-   * @param corroborationRule the detector's corroboration rule, or null when it has none
    */
   public record Result(byte[] archive, ClassifierBundle bundle, double threshold, double benignFprBefore,
       double benignFprAfter, Stage2Outcome stage2, @Nullable Stricter stricter,
-      DetectorStage.@Nullable PayloadRule payloadRule, DetectorStage.@Nullable CorroborationRule corroborationRule) {}
+      DetectorStage.@Nullable PayloadRule payloadRule) {}
 
   /** The stricter detector: its archive and threshold. */
   public record Stricter(byte[] archive, double threshold) {
@@ -448,44 +435,14 @@ public final class ClassifierPatcher {
         strictRule = new DetectorStage.PayloadRule(spt, settings.payloadLiftLogits(), settings.payloadDiscountLogits());
       }
     }
-    // The corroboration rule: per other category, the same placement for the detector's own score of it
-    // among the benign prompts the reference rates near that category, never below the reference's threshold.
-    DetectorStage.CorroborationRule corroboration = null;
-    DetectorStage.CorroborationRule strictCorroboration = null;
-    if (settings.corroborationDiscountLogits() > 0) {
-      Map<Category, Double> thresholds = new EnumMap<>(Category.class);
-      Map<Category, Double> strictThresholds = new EnumMap<>(Category.class);
-      for (Category k : Category.ALL) {
-        if (k == DETECTED) {
-          continue;
-        }
-        double ct = corroborationThreshold(refFlags, column(refScores, k), column(newScores, k),
-            ref.promptThresholds().get(k), settings.corroborationDiscountLogits(), settings.marginLogits());
-        if (ct < 1.0) {
-          thresholds.put(k, ct);
-        }
-        double sct = Math.min(1.0, sigmoid(DetectorStage.logit(ct) + raise));
-        if (sct < 1.0) {
-          strictThresholds.put(k, sct);
-        }
-      }
-      if (!thresholds.isEmpty()) {
-        corroboration = new DetectorStage.CorroborationRule(thresholds, settings.corroborationDiscountLogits());
-      }
-      if (!strictThresholds.isEmpty()) {
-        strictCorroboration = new DetectorStage.CorroborationRule(strictThresholds, settings.corroborationDiscountLogits());
-      }
-    }
     nb.promptThresholds(new ClassifierBundle.Thresholds(1.0, Map.of(DETECTED, t)));
     int before = 0;
     int union = 0;
     int unionStrict = 0;
     for (int i = 0; i < benign.size(); i++) {
       before += refFlags[i] ? 1 : 0;
-      union += refFlags[i] || fires(newJailbreak[i], refJailbreak[i], near[i], t, rule)
-          || corroborates(newScores[i], refScores[i], corroboration, ref.promptThresholds()) ? 1 : 0;
-      unionStrict += refFlags[i] || fires(newJailbreak[i], refJailbreak[i], near[i], strict, strictRule)
-          || corroborates(newScores[i], refScores[i], strictCorroboration, ref.promptThresholds()) ? 1 : 0;
+      union += refFlags[i] || fires(newJailbreak[i], refJailbreak[i], near[i], t, rule) ? 1 : 0;
+      unionStrict += refFlags[i] || fires(newJailbreak[i], refJailbreak[i], near[i], strict, strictRule) ? 1 : 0;
     }
     double fpr0 = benign.isEmpty() ? 0 : (double) before / benign.size();
     double fpr1 = benign.isEmpty() ? 0 : (double) union / benign.size();
@@ -517,7 +474,6 @@ public final class ClassifierPatcher {
     patch.put("margin_logits", settings.marginLogits());
     patch.put("fallback_margin_logits", settings.fallbackMarginLogits());
     putPayloadRule(patch, rule, settings.payloadFloor());
-    putCorroborationRule(patch, corroboration, settings.marginLogits());
     patch.put("benign_calibration", benign.size());
     patch.put("benign_fpr_before", fpr0);
     patch.put("benign_fpr_after", fpr1);
@@ -529,11 +485,10 @@ public final class ClassifierPatcher {
       patch.put("benign_fpr_after", fprStrict);
       patch.put("stricter_than", bundle.digest());
       putPayloadRule(patch, strictRule, settings.payloadFloor());
-      putCorroborationRule(patch, strictCorroboration, settings.marginLogits());
       nb.promptThresholds(new ClassifierBundle.Thresholds(1.0, Map.of(DETECTED, strict)));
       stricter = new Stricter(nb.toArchive(p).toBytes(), strict);
     }
-    return new Result(bytes, bundle, t, fpr0, fpr1, stage2, stricter, rule, corroboration);
+    return new Result(bytes, bundle, t, fpr0, fpr1, stage2, stricter, rule);
   }
 
   /**
@@ -776,62 +731,6 @@ public final class ClassifierPatcher {
       patch.putObject("payload").put("threshold", rule.threshold()).put("lift_logits", rule.liftLogits())
           .put("discount_logits", rule.discountLogits()).put("floor", floor);
     }
-  }
-
-  private static void putCorroborationRule(ObjectNode patch, DetectorStage.@Nullable CorroborationRule rule,
-      double marginLogits) {
-    patch.remove("corroboration");
-    if (rule != null) {
-      ObjectNode n = patch.putObject("corroboration");
-      ObjectNode ts = n.putObject("thresholds");
-      for (Category k : Category.ALL) {
-        Double v = rule.thresholds().get(k);
-        if (v != null) {
-          ts.put(k.id(), v);
-        }
-      }
-      n.put("discount_logits", rule.discountLogits()).put("margin_logits", marginLogits);
-    }
-  }
-
-  /**
-   * Whether the corroboration rule fires on one benign prompt's scores, with the reference's own
-   * thresholds (what the default tier applies; {@link DetectorStage} applies the tier's).
-   */
-  static boolean corroborates(double[] detector, double[] reference, DetectorStage.@Nullable CorroborationRule rule,
-      ClassifierBundle.Thresholds thresholds) {
-    if (rule == null) {
-      return false;
-    }
-    for (Map.Entry<Category, Double> e : rule.thresholds().entrySet()) {
-      int k = e.getKey().ordinal();
-      double refT = thresholds.get(e.getKey());
-      if (detector[k] >= Math.max(e.getValue(), refT) && reference[k] < refT
-          && DetectorStage.logit(reference[k]) >= DetectorStage.logit(refT) - rule.discountLogits()) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * The corroboration rule's threshold for one category: {@code marginLogits} above the detector's
-   * highest score of that category among the benign prompts the reference does not flag and rates
-   * within {@code discountLogits} of the category's threshold, never below that threshold (with no such
-   * prompt, the threshold itself).
-   */
-  static double corroborationThreshold(boolean[] referenceFlags, double[] reference, double[] detector,
-      double referenceThreshold, double discountLogits, double marginLogits) {
-    if (referenceFlags.length != reference.length || reference.length != detector.length) {
-      throw new IllegalArgumentException("scores of different sets: " + referenceFlags.length + ", " + reference.length
-          + " and " + detector.length);
-    }
-    boolean[] excluded = new boolean[referenceFlags.length];
-    double floorLogit = DetectorStage.logit(referenceThreshold) - discountLogits;
-    for (int i = 0; i < excluded.length; i++) {
-      excluded[i] = referenceFlags[i] || DetectorStage.logit(reference[i]) < floorLogit;
-    }
-    return placed(excluded, reference, detector, 0, marginLogits, referenceThreshold);
   }
 
   /**
