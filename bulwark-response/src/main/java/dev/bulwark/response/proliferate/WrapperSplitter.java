@@ -88,6 +88,17 @@ public final class WrapperSplitter {
     Optional<Wrapper> w = fromPool(attacks);
     if (w.isEmpty() && attacks.size() >= 2) {
       w = aligned(attacks);
+      if (w.isPresent() && w.get().codec() == PayloadCodec.FRAGMENTS) {
+        // Fragmented examples end in structure that depends on how many pieces each has ("z = s0 +
+        // ... + s4"), so their common end stops short of it and the aligned payload swallows it; new
+        // payloads re-encoded there lose it. The first example's own run of piece lines keeps it (string
+        // variables with five examples: 0.020 and 0.055 of out-of-distribution lines passed the patch,
+        // with the run 0.005 and 0.015, what one example gives; docs/response.md).
+        Optional<Wrapper> run = fragmentRuns(attacks);
+        if (run.isPresent()) {
+          w = run;
+        }
+      }
     }
     if (w.isEmpty()) {
       w = decoded(attacks.get(0));
@@ -162,6 +173,27 @@ public final class WrapperSplitter {
       payloads.add(codec == null ? m : codec.decode(m).orElse(m));
     }
     return Optional.of(new Wrapper(prefix, suffix, codec, payloads, "align"));
+  }
+
+  /**
+   * The first attack's run of fragment lines as the wrapper, with every attack's own run decoded as the
+   * observed payloads; empty when some attack has no such run.
+   */
+  private static Optional<Wrapper> fragmentRuns(List<String> attacks) {
+    Optional<Wrapper> first = decoded(attacks.get(0)).filter(x -> x.codec() == PayloadCodec.FRAGMENTS);
+    if (first.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> payloads = new ArrayList<>();
+    for (String a : attacks) {
+      Optional<Wrapper> own = decoded(a).filter(x -> x.codec() == PayloadCodec.FRAGMENTS);
+      if (own.isEmpty()) {
+        return Optional.empty();
+      }
+      payloads.addAll(own.get().payloads());
+    }
+    return Optional.of(new Wrapper(first.get().prefix(), first.get().suffix(), PayloadCodec.FRAGMENTS, payloads,
+        "fragment-run"));
   }
 
   /** What lies between {@code prefix} and {@code suffix} in each attack, or null when one does not have them. */
