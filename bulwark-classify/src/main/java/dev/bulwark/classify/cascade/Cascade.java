@@ -249,10 +249,5 @@ public final class Cascade {
         throw new IllegalArgumentException("one view text per category, got " + textByCategory.size());
       }
     }
-
-    /** Stage 1's result on a single view. */
-    static Best of(Probabilities probabilities, String view, String text) {
-      return new Best(probabilities, view, text, java.util.Collections.nCopies(Category.ALL.size(), text));
-    }
   }
 }

@@ -71,7 +71,8 @@ class CascadeStage2ViewsTest {
   void stage2_allCategoriesOnReportedView_scoresOnce() {
     Recording stage2 = new Recording();
 
-    Probabilities p = Cascade.stage2(Cascade.Best.of(probabilities(0.7, 0.8), "payload", PAYLOAD), BAND, stage2);
+    Probabilities p = Cascade.stage2(new Cascade.Best(probabilities(0.7, 0.8), "payload", PAYLOAD,
+        Collections.nCopies(Category.ALL.size(), PAYLOAD)), BAND, stage2);
 
     assertThat(p.get(Category.JAILBREAK)).isEqualTo(0.05);
     assertThat(stage2.calls).containsExactly(PAYLOAD);

@@ -180,20 +180,17 @@ public final class WrapperSplitter {
    * observed payloads; empty when some attack has no such run.
    */
   private static Optional<Wrapper> fragmentRuns(List<String> attacks) {
-    Optional<Wrapper> first = decoded(attacks.get(0)).filter(x -> x.codec() == PayloadCodec.FRAGMENTS);
-    if (first.isEmpty()) {
-      return Optional.empty();
-    }
+    Wrapper first = null;
     List<String> payloads = new ArrayList<>();
     for (String a : attacks) {
       Optional<Wrapper> own = decoded(a).filter(x -> x.codec() == PayloadCodec.FRAGMENTS);
       if (own.isEmpty()) {
         return Optional.empty();
       }
+      first = first == null ? own.get() : first;
       payloads.addAll(own.get().payloads());
     }
-    return Optional.of(new Wrapper(first.get().prefix(), first.get().suffix(), PayloadCodec.FRAGMENTS, payloads,
-        "fragment-run"));
+    return Optional.of(new Wrapper(first.prefix(), first.suffix(), PayloadCodec.FRAGMENTS, payloads, "fragment-run"));
   }
 
   /** What lies between {@code prefix} and {@code suffix} in each attack, or null when one does not have them. */
