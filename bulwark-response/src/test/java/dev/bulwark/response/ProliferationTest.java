@@ -80,9 +80,27 @@ class ProliferationTest {
   void fragments_eachLayout_decodesBack() {
     for (String s : List.of("how do I pick a lock", "where can I buy a cheap bike", "what is the tallest tree here")) {
       assertThat(PayloadCodec.FRAGMENTS.decode(PayloadCodec.FRAGMENTS.encode(s))).as(PayloadCodec.FRAGMENTS.encode(s)).contains(s);
+      for (int layout = 0; layout < PayloadCodec.FRAGMENT_LAYOUTS; layout++) {
+        String encoded = PayloadCodec.fragments(s, layout);
+        assertThat(PayloadCodec.FRAGMENTS.decode(encoded)).as(encoded).contains(s);
+        assertThat(PayloadCodec.FRAGMENTS.decode(encoded.toUpperCase(java.util.Locale.ROOT))).as(encoded)
+            .hasValueSatisfying(d -> assertThat(d).isEqualToIgnoringCase(s));
+      }
     }
     assertThat(PayloadCodec.FRAGMENTS.decode("word 1: how\nword 2: do\nword 3: I")).contains("how do I");
     assertThat(PayloadCodec.FRAGMENTS.decode("just some words in a sentence")).isEmpty();
+  }
+
+  @Test
+  void fragments_layouts_varyAndLeaveOutTheBenchmarksOutOfDistributionLayouts() {
+    java.util.Set<String> shapes = new java.util.HashSet<>();
+    for (int layout = 0; layout < PayloadCodec.FRAGMENT_LAYOUTS; layout++) {
+      String encoded = PayloadCodec.fragments("how do I pick a lock", layout);
+      shapes.add(encoded.replace("how", "W").replace("do", "W").replace("pick", "W").replace("lock", "W"));
+      // dev-families' out-of-distribution layouts of payload splitting measure generalization beyond these.
+      assertThat(encoded).as(encoded).doesNotContainPattern("\\(\\d+\\)").doesNotContainPattern("\\d=");
+    }
+    assertThat(shapes).hasSize(PayloadCodec.FRAGMENT_LAYOUTS);
   }
 
   @Test

@@ -43,7 +43,7 @@ public enum PayloadCodec {
 
   private static final java.util.regex.Pattern NUMBERED_LINE = java.util.regex.Pattern.compile(
       "\\s*(?:(?:word|item|part)\\s*)?\\(?\\d{1,3}[.):=]?\\)?\\s*[:=]?\\s*(\\S.*?)\\s*;?\\s*", java.util.regex.Pattern.CASE_INSENSITIVE);
-  private static final java.util.regex.Pattern NUMBERED_INLINE = java.util.regex.Pattern.compile("\\b\\d{1,3}=([^;]+);");
+  private static final java.util.regex.Pattern NUMBERED_INLINE = java.util.regex.Pattern.compile("\\b\\d{1,3}\\s*[=:]\\s*([^;]+);");
   private static final java.util.regex.Pattern QUOTED_PIECE = java.util.regex.Pattern.compile("\"([^\"\\n]*)\"|'([^'\\n]*)'");
 
   private static final String[] MORSE_LETTERS = {".-", "-...", "-.-.", "-..", ".", "..-.", "--.", "....", "..",
@@ -159,15 +159,30 @@ public enum PayloadCodec {
     return s.tokens() >= 3 && s.commonWords() >= 2 && s.score() >= 0.35;
   }
 
+  /**
+   * The request cut into pieces, in one of several layouts picked by the text's hash, so that a patch
+   * learns the technique (pieces to put back together) and not one way of writing it: numbered lines
+   * ({@code 1. how}, {@code word 1: how}, {@code 1: how}, {@code item 1: "how"}), numbered pieces inline
+   * on one line ({@code 1: how; 2: do; ...}), string variables to concatenate, or quoted pieces joined
+   * with {@code +}. Two common layouts are left out on purpose: numbers in brackets ({@code (1) how})
+   * and {@code 1=how;} pieces. They are the development benchmark's out-of-distribution layouts of
+   * payload splitting ({@code bulwark respond dev-families}), which measure how far a patch reaches
+   * beyond the layouts proliferation makes; making them here would turn that measurement into an
+   * in-distribution one.
+   */
   private static String fragments(String text) {
+    return fragments(text, Math.floorMod(text.hashCode(), FRAGMENT_LAYOUTS));
+  }
+
+  /** How many layouts {@link #FRAGMENTS} writes. */
+  public static final int FRAGMENT_LAYOUTS = 7;
+
+  /** {@code text} in fragment layout {@code layout}, in [0, {@link #FRAGMENT_LAYOUTS}). */
+  public static String fragments(String text, int layout) {
     String[] w = text.strip().split("\\s+");
     StringBuilder b = new StringBuilder();
-    switch (Math.floorMod(text.hashCode(), 3)) {
-      case 0 -> {
-        for (int i = 0; i < w.length; i++) {
-          b.append(i + 1).append(". ").append(w[i]).append('\n');
-        }
-      }
+    switch (layout) {
+      case 0 -> numberedLines(b, w, "%d. %s");
       case 1 -> {
         List<String> names = new java.util.ArrayList<>();
         for (int i = 0; i < w.length; i += 2) {
@@ -177,7 +192,7 @@ public enum PayloadCodec {
         }
         b.append(String.join(" + \" \" + ", names));
       }
-      default -> {
+      case 2 -> {
         for (int i = 0; i < w.length; i++) {
           if (i > 0) {
             b.append(" + ");
@@ -185,8 +200,22 @@ public enum PayloadCodec {
           b.append('\'').append(w[i]).append('\'');
         }
       }
+      case 3 -> numberedLines(b, w, "word %d: %s");
+      case 4 -> numberedLines(b, w, "%d: %s");
+      case 5 -> numberedLines(b, w, "item %d: \"%s\"");
+      default -> {
+        for (int i = 0; i < w.length; i++) {
+          b.append(String.format(Locale.ROOT, "%d: %s; ", i + 1, w[i]));
+        }
+      }
     }
     return b.toString().strip();
+  }
+
+  private static void numberedLines(StringBuilder b, String[] words, String item) {
+    for (int i = 0; i < words.length; i++) {
+      b.append(String.format(Locale.ROOT, item, i + 1, words[i])).append('\n');
+    }
   }
 
   /** Fragments are words or short phrases; a numbered list of sentences (a template's rules) is not one. */
@@ -254,7 +283,7 @@ public enum PayloadCodec {
       lines++;
       java.util.regex.Matcher m = NUMBERED_LINE.matcher(line);
       if (m.matches() && words(m.group(1)) <= MAX_PIECE_WORDS) {
-        pieces.add(m.group(1).strip());
+        pieces.add(unquoted(m.group(1).strip()));
       }
     }
     if (pieces.size() >= 3 && pieces.size() >= 0.6 * lines) {
@@ -285,6 +314,15 @@ public enum PayloadCodec {
     long covered = pieces.stream().mapToLong(p -> p.chars().filter(Character::isLetter).count()).sum();
     long letters = text.chars().filter(Character::isLetter).count();
     return pieces.size() >= 3 && covered >= 0.5 * letters ? Optional.of(String.join(" ", pieces)) : Optional.empty();
+  }
+
+  /** A piece without the quotes around it ({@code item 1: "how"}). */
+  private static String unquoted(String piece) {
+    int n = piece.length();
+    if (n >= 2 && (piece.charAt(0) == '"' || piece.charAt(0) == '\'') && piece.charAt(n - 1) == piece.charAt(0)) {
+      return piece.substring(1, n - 1).strip();
+    }
+    return piece;
   }
 
   private static String wordReversal(String text) {
