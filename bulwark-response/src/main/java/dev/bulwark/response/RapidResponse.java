@@ -383,7 +383,8 @@ public final class RapidResponse {
         trainAttackVariants.add(v);
       }
     }
-    String wrapper = pr.wrapper().map(w -> w.method() + "/" + (w.codec() == null ? "opaque" : w.codec().id())).orElse("none");
+    String wrapper = pr.wrapper().map(w -> w.method() + "/" + (w.codec() == null ? "opaque" : w.codec().id())
+        + (w.layout() == null ? "" : "/observed-layout")).orElse("none");
     audit.record("response.family.proliferated", Json.object().put("family", familyId).put("seed", options.seed())
         .put("variants", pr.variants().size()).put("held_back", heldBack.size()).put("twins", twins.size())
         .put("wrapper", wrapper));

@@ -50,13 +50,24 @@ public final class WrapperSplitter {
    * @param codec how the payload is encoded, or null when it is opaque (cannot be re-encoded)
    * @param payloads the observed payloads, decoded (raw when opaque)
    * @param method which method found it
+   * @param layout for a fragmented payload, the observed layout of its pieces when it could be read;
+   *     new payloads are cut the same way ({@link #wrap(String)})
    */
-  public record Wrapper(String prefix, String suffix, @Nullable PayloadCodec codec, List<String> payloads, String method) {
+  public record Wrapper(String prefix, String suffix, @Nullable PayloadCodec codec, List<String> payloads, String method,
+      @Nullable FragmentLayout layout) {
     public Wrapper {
       requireNonNull(prefix, "prefix");
       requireNonNull(suffix, "suffix");
       payloads = List.copyOf(payloads);
       requireNonNull(method, "method");
+      if (layout != null && codec != PayloadCodec.FRAGMENTS) {
+        throw new IllegalArgumentException("only a fragmented payload has a layout, codec was " + codec);
+      }
+    }
+
+    /** A wrapper whose payload has no layout of pieces. */
+    public Wrapper(String prefix, String suffix, @Nullable PayloadCodec codec, List<String> payloads, String method) {
+      this(prefix, suffix, codec, payloads, method, null);
     }
 
     /** Whether new payloads can be put in. */
@@ -64,9 +75,19 @@ public final class WrapperSplitter {
       return codec != null;
     }
 
-    /** The wrapper around {@code payload}, encoded with this wrapper's codec. */
+    /**
+     * The wrapper around {@code payload}, encoded with this wrapper's codec; a fragmented payload is cut
+     * in the observed layout where there is one (and the request has enough words for it).
+     */
     public String wrap(String payload) {
-      return wrap(payload, requireNonNull(codec, "an opaque wrapper cannot take new payloads"));
+      PayloadCodec c = requireNonNull(codec, "an opaque wrapper cannot take new payloads");
+      if (layout != null) {
+        Optional<String> cut = layout.write(payload);
+        if (cut.isPresent()) {
+          return prefix + cut.get() + suffix;
+        }
+      }
+      return wrap(payload, c);
     }
 
     /** The wrapper around {@code payload} encoded with {@code with}. */
@@ -172,7 +193,8 @@ public final class WrapperSplitter {
     for (String m : middles) {
       payloads.add(codec == null ? m : codec.decode(m).orElse(m));
     }
-    return Optional.of(new Wrapper(prefix, suffix, codec, payloads, "align"));
+    FragmentLayout layout = codec == PayloadCodec.FRAGMENTS ? FragmentLayout.infer(middles.get(0), prefix, suffix).orElse(null) : null;
+    return Optional.of(new Wrapper(prefix, suffix, codec, payloads, "align", layout));
   }
 
   /**
@@ -190,7 +212,8 @@ public final class WrapperSplitter {
       first = first == null ? own.get() : first;
       payloads.addAll(own.get().payloads());
     }
-    return Optional.of(new Wrapper(first.prefix(), first.suffix(), PayloadCodec.FRAGMENTS, payloads, "fragment-run"));
+    return Optional.of(new Wrapper(first.prefix(), first.suffix(), PayloadCodec.FRAGMENTS, payloads, "fragment-run",
+        first.layout()));
   }
 
   /** What lies between {@code prefix} and {@code suffix} in each attack, or null when one does not have them. */
@@ -231,8 +254,10 @@ public final class WrapperSplitter {
       return Optional.empty();
     }
     String body = text.substring(best.start, best.end);
-    return Optional.of(new Wrapper(text.substring(0, best.start), text.substring(best.end), bestCodec,
-        List.of(bestCodec.decode(body).orElse(body)), "decode"));
+    String prefix = text.substring(0, best.start);
+    String suffix = text.substring(best.end);
+    FragmentLayout layout = bestCodec == PayloadCodec.FRAGMENTS ? FragmentLayout.infer(body, prefix, suffix).orElse(null) : null;
+    return Optional.of(new Wrapper(prefix, suffix, bestCodec, List.of(bestCodec.decode(body).orElse(body)), "decode", layout));
   }
 
   private Optional<Wrapper> scored(String text) {
