@@ -177,6 +177,22 @@ public enum PayloadCodec {
   /** How many layouts {@link #FRAGMENTS} writes. */
   public static final int FRAGMENT_LAYOUTS = 7;
 
+  /** The layouts of numbered pieces (lines or inline), and those of quoted strings joined by name or by {@code +}. */
+  private static final int[] NUMBERED_LAYOUTS = {0, 3, 4, 5, 6};
+  private static final int[] JOINED_LAYOUTS = {1, 2};
+
+  /**
+   * {@code text} cut into pieces in a layout of one kind, picked by the text's hash: numbered pieces
+   * when {@code numbered}, else quoted strings joined together (string variables, quoted pieces with
+   * {@code +}). Proliferation varies the layout within the observed kind of splitting: a family of
+   * string variables learns from few numbered lists, and the other way round (all layouts at once took
+   * string variables from 0.005 to 0.060 of out-of-distribution lines passing; docs/response.md).
+   */
+  public static String fragmentsOfKind(String text, boolean numbered) {
+    int[] kind = numbered ? NUMBERED_LAYOUTS : JOINED_LAYOUTS;
+    return fragments(text, kind[Math.floorMod(text.hashCode(), kind.length)]);
+  }
+
   /** {@code text} in fragment layout {@code layout}, in [0, {@link #FRAGMENT_LAYOUTS}). */
   public static String fragments(String text, int layout) {
     String[] w = text.strip().split("\\s+");

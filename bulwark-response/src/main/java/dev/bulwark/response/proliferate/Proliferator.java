@@ -140,10 +140,10 @@ public final class Proliferator {
         WrapperSplitter.Wrapper w = wrapper.get();
         String shaped = w.wrap(b.text());
         if (d.transforms.contains("reworded")) {
-          shaped = String.format(Locale.ROOT, pick(DECODE_INSTRUCTIONS, rng), w.codec().encode(b.text()), w.codec().displayName());
+          shaped = String.format(Locale.ROOT, pick(DECODE_INSTRUCTIONS, rng), w.encode(b.text()), w.codec().displayName());
           tt.add("reworded");
         } else if (d.transforms.contains("bare")) {
-          shaped = w.codec().encode(b.text());
+          shaped = w.encode(b.text());
           tt.add("bare");
         }
         String twin = transformWhole(shaped, tt, new SplittableRandom(tseed));
@@ -165,13 +165,13 @@ public final class Proliferator {
         double t = rng.nextDouble();
         if (t < 0.3) {
           // Same cipher, reworded instruction: the patch should learn the cipher, not one sentence.
-          String text = String.format(Locale.ROOT, pick(DECODE_INSTRUCTIONS, rng), w.codec().encode(p.text()),
+          String text = String.format(Locale.ROOT, pick(DECODE_INSTRUCTIONS, rng), w.encode(p.text()),
               w.codec().displayName());
           return new Draft(text, List.of("swap", "reworded"), p.targets(), p.id());
         }
         if (t < 0.45) {
           // The enciphered request with no instruction at all: what every wording has in common.
-          return new Draft(w.codec().encode(p.text()), List.of("swap", "bare"), p.targets(), p.id());
+          return new Draft(w.encode(p.text()), List.of("swap", "bare"), p.targets(), p.id());
         }
       }
       if (r < 0.7) {

@@ -90,6 +90,16 @@ public final class WrapperSplitter {
       return wrap(payload, c);
     }
 
+    /**
+     * {@code payload} encoded with this wrapper's codec, without the wrapper, for variants that reword
+     * the instruction: a fragmented payload in a layout of the observed kind (numbered pieces, or
+     * quoted strings joined together), not necessarily the observed one.
+     */
+    public String encode(String payload) {
+      PayloadCodec c = requireNonNull(codec, "an opaque wrapper cannot take new payloads");
+      return layout != null ? PayloadCodec.fragmentsOfKind(payload, layout.pieces() == 0) : c.encode(payload);
+    }
+
     /** The wrapper around {@code payload} encoded with {@code with}. */
     public String wrap(String payload, PayloadCodec with) {
       return prefix + with.encode(payload) + suffix;
