@@ -3,6 +3,7 @@ package dev.bulwark.response.proliferate;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -30,8 +31,6 @@ public record FragmentLayout(String before, String between, String quote, String
   private static final Pattern PIECE = Pattern.compile(
       "^([^\\d\\n;]{0,12}?)(\\d{1,3})([^\\p{L}\\d\"'\\n;]{1,5})([\"']?)([\\p{L}\\d][^\\n;]*?)\\4$");
 
-  private static final int MAX_PIECE_WORDS = 4;
-
   public FragmentLayout {
     requireNonNull(before, "before");
     requireNonNull(between, "between");
@@ -52,11 +51,9 @@ public record FragmentLayout(String before, String between, String quote, String
     boolean lines = body.indexOf('\n') >= 0;
     String separator = lines ? "\n" : "; ";
     String terminal = "";
-    if (!lines) {
-      if (body.endsWith(";")) {
-        terminal = ";";
-        body = body.substring(0, body.length() - 1).strip();
-      }
+    if (!lines && body.endsWith(";")) {
+      terminal = ";";
+      body = body.substring(0, body.length() - 1).strip();
     }
     String[] segments = lines ? body.split("\n") : body.split(";\\s*");
     if (segments.length < 3) {
@@ -82,18 +79,17 @@ public record FragmentLayout(String before, String between, String quote, String
           || number != first + i) {
         return Optional.empty();
       }
-      values.add(m.group(5).strip());
-      if (words(m.group(5)) > MAX_PIECE_WORDS) {
+      if (PayloadCodec.words(m.group(5)) > PayloadCodec.MAX_PIECE_WORDS) {
         // Numbered sentences (a template's rules) are not pieces of a request.
         return Optional.empty();
       }
+      values.add(m.group(5).strip());
     }
-    int wordsPerPiece = words(values.get(0));
     String label = before.strip() + (first + segments.length - 1);
     boolean named = !before.isBlank() && Character.isLetter(label.charAt(0))
         && Pattern.compile("(?<![\\p{L}\\d_])" + Pattern.quote(label) + "(?![\\p{L}\\d_])").matcher(prefix + "\n" + suffix).find();
-    FragmentLayout layout = new FragmentLayout(before, between, quote, separator, terminal, first, Math.max(1, wordsPerPiece),
-        named ? segments.length : 0);
+    FragmentLayout layout = new FragmentLayout(before, between, quote, separator, terminal, first,
+        PayloadCodec.words(values.get(0)), named ? segments.length : 0);
     String payload = String.join(" ", values);
     // Only a layout that writes the observed run back exactly is the observed layout.
     return layout.write(payload).filter(w -> w.equals(run.strip())).map(w -> layout);
@@ -109,14 +105,14 @@ public record FragmentLayout(String before, String between, String quote, String
     int byWords = (w.length + wordsPerPiece - 1) / wordsPerPiece;
     if (pieces == 0 || byWords == pieces) {
       for (int i = 0; i < w.length; i += wordsPerPiece) {
-        chunks.add(String.join(" ", java.util.Arrays.copyOfRange(w, i, Math.min(w.length, i + wordsPerPiece))));
+        chunks.add(String.join(" ", Arrays.copyOfRange(w, i, Math.min(w.length, i + wordsPerPiece))));
       }
     } else {
       if (w.length < pieces) {
         return Optional.empty();
       }
       for (int i = 0; i < pieces; i++) {
-        chunks.add(String.join(" ", java.util.Arrays.copyOfRange(w, i * w.length / pieces, (i + 1) * w.length / pieces)));
+        chunks.add(String.join(" ", Arrays.copyOfRange(w, i * w.length / pieces, (i + 1) * w.length / pieces)));
       }
     }
     StringBuilder b = new StringBuilder();
@@ -127,10 +123,5 @@ public record FragmentLayout(String before, String between, String quote, String
       b.append(before).append(firstNumber + i).append(between).append(quote).append(chunks.get(i)).append(quote);
     }
     return Optional.of(b.append(terminal).toString().strip());
-  }
-
-  private static int words(String s) {
-    String t = s.strip();
-    return t.isEmpty() ? 0 : t.split("\\s+").length;
   }
 }

@@ -235,7 +235,7 @@ public enum PayloadCodec {
   }
 
   /** Fragments are words or short phrases; a numbered list of sentences (a template's rules) is not one. */
-  private static final int MAX_PIECE_WORDS = 4;
+  static final int MAX_PIECE_WORDS = 4;
 
   /** Common word pairs of English requests, to tell a decoding in the right word order from one in reverse. */
   private static final java.util.Set<String> COMMON_PAIRS = java.util.Set.of(
@@ -245,7 +245,8 @@ public enum PayloadCodec {
       "a list", "step by", "by step", "and the", "with a", "with the", "from the", "at home", "without getting",
       "getting caught", "someone else", "my own", "a way", "the best", "way to", "i want", "want to", "need to", "i need");
 
-  private static int words(String s) {
+  /** How many whitespace-separated words {@code s} has. */
+  static int words(String s) {
     String t = s.strip();
     return t.isEmpty() ? 0 : t.split("\\s+").length;
   }
